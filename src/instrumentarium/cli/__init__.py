@@ -1,0 +1,24 @@
+"""The ``instrumentarium`` command line."""
+
+from __future__ import annotations
+
+import click
+
+from .._version import __version__
+from ._core import formats, info, plugins, process
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="instrumentarium")
+def main() -> None:
+    """Instrumentarium: read, process and catalogue data from analytical instruments.
+
+    Every command takes --json for scripts. Data and settings live in
+    $INSTRUMENTARIUM_HOME (default: the user's data directory).
+    """
+
+
+for _cmd in (info, formats, plugins, process):
+    main.add_command(_cmd)

@@ -1,0 +1,1 @@
+"""health package (see DESIGN.md)."""

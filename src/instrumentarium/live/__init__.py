@@ -1,0 +1,1 @@
+"""live package (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""nmr package (see DESIGN.md)."""

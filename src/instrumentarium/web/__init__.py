@@ -1,0 +1,1 @@
+"""web package (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""xrd package (see DESIGN.md)."""
