@@ -22,3 +22,20 @@ def main() -> None:
 
 for _cmd in (info, formats, plugins, process):
     main.add_command(_cmd)
+
+# Each area adds its commands below its own comment (one import, one add_command).
+
+# nmr
+
+
+# xrd
+
+
+# catalog and reports
+
+
+# web
+
+
+# live
+

@@ -32,7 +32,23 @@ class ReaderProtocol(Protocol):
 
 @runtime_checkable
 class TechniqueProtocol(Protocol):
-    """A technique (entry-point group ``instrumentarium.techniques``): NMR, XRD, ..."""
+    """A technique (entry-point group ``instrumentarium.techniques``): NMR, XRD, ...
+
+    Required: ``name``, ``label``, ``auto_recipe(m) -> Recipe`` (chosen from the
+    acquisition), ``vendor_recipe(m) -> Recipe`` (reproduces the vendor's processing
+    from its parameters), ``analyze(m, **options)`` (typed results) and ``summary(m)``
+    (key acquisition parameters for ``instrumentarium info``, plain JSON values).
+
+    Optional, used when present:
+
+    - ``process_summary(m) -> dict``: extra keys for ``instrumentarium process --json``
+      (e.g. NMR ``phase`` and ``reference``; ``peaks``).
+    - ``load_record_types() -> None``: import the modules that register the technique's
+      result records, so ``load`` rebuilds them as typed objects.
+    - ``report_figure(m, analysis=None) -> matplotlib.figure.Figure``: the plot of a report.
+    - ``report_tables(m, analysis=None) -> list[tuple[str, list[str], list[list]]]``:
+      (title, headers, rows) tables for a report.
+    """
 
     name: str
     label: str
