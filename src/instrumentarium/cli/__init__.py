@@ -38,4 +38,8 @@ for _cmd in (info, formats, plugins, process):
 
 
 # live
+from ._live import acquire, watch  # noqa: E402
+
+main.add_command(acquire)
+main.add_command(watch)
 

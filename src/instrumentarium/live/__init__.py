@@ -5,6 +5,7 @@ from ._bus import ConsumerStats, DocumentBus
 from ._protocol import AbortRequested, Driver, DriverBase, Emit, EmitEvent
 from ._run import RunResult, default_run_folder, read_run, run_acquisition
 from ._store import RunDocuments, RunWriter, read_documents
+from .processing import LiveFrame, LiveHub, LiveProcessor
 
 __all__ = [
     "AbortRequested",
@@ -14,6 +15,9 @@ __all__ = [
     "DriverBase",
     "Emit",
     "EmitEvent",
+    "LiveFrame",
+    "LiveHub",
+    "LiveProcessor",
     "RunDocuments",
     "RunResult",
     "RunWriter",
