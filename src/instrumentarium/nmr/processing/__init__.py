@@ -14,11 +14,22 @@ from ._autophase import (
     noise_sigma,
     signal_regions,
 )
+from ._baseline import baseline, polynomial_baseline
 from ._phase import phase, phase_ramp
+from ._reference import find_reference_signal, reference
+from ._solvents import SOLVENTS, Solvent, normalise_solvent, solvent
 from ._time_domain import apodize, window, zero_fill
 from ._transform import correct_group_delay, fourier_transform, hz_axis, ppm_axis, set_ppm_axis
 
 __all__ = [
+    "SOLVENTS",
+    "Solvent",
+    "baseline",
+    "find_reference_signal",
+    "normalise_solvent",
+    "polynomial_baseline",
+    "reference",
+    "solvent",
     "PhaseEstimate",
     "apodize",
     "autophase",
