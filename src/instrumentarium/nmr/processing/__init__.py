@@ -17,6 +17,7 @@ from ._autophase import (
 from ._baseline import baseline, polynomial_baseline
 from ._phase import phase, phase_ramp
 from ._reference import find_reference_signal, reference
+from ._simulate import simulate_fid
 from ._solvents import SOLVENTS, Solvent, normalise_solvent, solvent
 from ._time_domain import apodize, window, zero_fill
 from ._transform import correct_group_delay, fourier_transform, hz_axis, ppm_axis, set_ppm_axis
@@ -45,6 +46,7 @@ __all__ = [
     "ppm_axis",
     "set_ppm_axis",
     "signal_regions",
+    "simulate_fid",
     "window",
     "zero_fill",
 ]

@@ -149,6 +149,19 @@ class PhaseEstimate:
     residual_deg: float
 
 
+def _widen(regions: list[tuple[int, int]], n: int, min_pad: int) -> list[tuple[int, int]]:
+    """Pad each region by max(its width, ``min_pad``) points per side and merge overlaps."""
+    out: list[list[int]] = []
+    for a, b in regions:
+        pad = max(b - a, min_pad)
+        a, b = max(a - pad, 0), min(b + pad, n)
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def _region_phases(s: np.ndarray, regions: list[tuple[int, int]], edge: int = 3):
     n = s.shape[0]
     theta, weight, centre = [], [], []
@@ -193,6 +206,7 @@ def estimate_phase(
     p1_limit_deg: float = 360.0,
     threshold_sigma: float = 8.0,
     refine: bool = True,
+    min_pad: int = 32,
 ) -> PhaseEstimate:
     """Estimate the zero- and first-order phase of a complex spectrum (see module notes)."""
     s = np.asarray(spectrum, dtype=np.complex128)
@@ -215,8 +229,9 @@ def estimate_phase(
     else:
         p0, p1, r = _fit_line(theta, w, x, fold, p1_limit_deg)
     if refine:
-        segments = [s[a:b] for a, b in keep]
-        xs = [np.arange(a, b) / s.shape[0] for a, b in keep]
+        wide = _widen(keep, s.shape[0], min_pad)
+        segments = [s[a:b] for a, b in wide]
+        xs = [np.arange(a, b) / s.shape[0] for a, b in wide]
         seeds = [(p0, p1)]
         # scan p1 (p0 from the regional fit at each p1) with the entropy cost: the regional
         # estimate alone can lock onto an alias of p1 when the regions are few or clustered
