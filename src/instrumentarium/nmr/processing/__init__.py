@@ -1,0 +1,52 @@
+"""NMR processing steps: group delay, apodization, zero fill, FT, phase, baseline, referencing.
+
+Every public step is a pure function ``step(m, *, ...) -> Measurement`` registered under
+``"nmr.<name>"`` and recorded in the measurement's provenance; automatic choices are
+recorded as decisions with a ``confidence``.
+"""
+
+from ._autophase import (
+    PhaseEstimate,
+    autophase,
+    estimate_phase,
+    is_edited_experiment,
+    is_solvent_suppressed,
+    noise_sigma,
+    signal_regions,
+)
+from ._baseline import baseline, polynomial_baseline
+from ._phase import phase, phase_ramp
+from ._reference import find_reference_signal, reference
+from ._simulate import simulate_fid
+from ._solvents import SOLVENTS, Solvent, normalise_solvent, solvent
+from ._time_domain import apodize, window, zero_fill
+from ._transform import correct_group_delay, fourier_transform, hz_axis, ppm_axis, set_ppm_axis
+
+__all__ = [
+    "SOLVENTS",
+    "Solvent",
+    "baseline",
+    "find_reference_signal",
+    "normalise_solvent",
+    "polynomial_baseline",
+    "reference",
+    "solvent",
+    "PhaseEstimate",
+    "apodize",
+    "autophase",
+    "correct_group_delay",
+    "estimate_phase",
+    "fourier_transform",
+    "hz_axis",
+    "is_edited_experiment",
+    "is_solvent_suppressed",
+    "noise_sigma",
+    "phase",
+    "phase_ramp",
+    "ppm_axis",
+    "set_ppm_axis",
+    "signal_regions",
+    "simulate_fid",
+    "window",
+    "zero_fill",
+]
