@@ -65,7 +65,9 @@ def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
 def analyze(
     m: Measurement,
     *,
-    threshold_snr: float = 8.0,
+    threshold_snr: float = 6.0,
+    prominence_snr: float = 4.0,
+    min_relative_height: float = 0.0002,
     gap_hz: float = 16.0,
     reference: tuple[float, float] | None = None,
     total_h: int | None = None,
@@ -83,6 +85,10 @@ def analyze(
         (index 0 = highest ppm), real or complex (real part = absorption).
     threshold_snr
         Lines lower than this many noise standard deviations are not picked.
+    prominence_snr
+        Minimum rise of a line above its surroundings, in noise standard deviations.
+    min_relative_height
+        Lines lower than this fraction of the tallest line are not picked.
     gap_hz
         Lines closer than this belong to one range/multiplet.
     reference
@@ -123,10 +129,12 @@ def analyze(
         sel = (ppm <= max(hi, lo)) & (ppm >= min(hi, lo))
         y0 = y0.copy()
         y0[sel] = 0.0
-    lines = pick_lines(y0, noise, threshold_snr=threshold_snr, fit=fit)
+    lines = pick_lines(y0, noise, threshold_snr=threshold_snr, prominence_snr=prominence_snr, fit=fit,
+                       min_relative_height=min_relative_height)
     idx_axis = np.arange(len(ppm), dtype=float)
     pos = np.array([ln.position for ln in lines])
     lppm = np.interp(pos, idx_axis, ppm) if lines else np.array([])
+    apex_ppm = np.interp([ln.apex for ln in lines], idx_axis, ppm) if lines else np.array([])
     heights = np.array([ln.height for ln in lines])
     sats = _satellites(lppm, heights, mhz) if nucleus == "1H" and lines else set()
 
@@ -136,7 +144,7 @@ def analyze(
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
         peaks.append(NMRPeak(
-            ppm=round(float(lppm[k]), 5), index=int(np.clip(round(ln.position), 0, len(y) - 1)),
+            ppm=round(float(apex_ppm[k]), 5), index=int(np.clip(round(ln.apex), 0, len(y) - 1)),
             intensity=float(ln.height), width_hz=float(ln.fwhm * hz_pp), area=float(ln.area * ppp),
             snr=snr(ln.height, noise), kind=kind, label=label,
         ))

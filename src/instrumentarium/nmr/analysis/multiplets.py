@@ -79,7 +79,10 @@ def _peel(offsets: list[float], tol: float) -> tuple[list[float], list[tuple[int
 
 
 def _counts(a: np.ndarray, unit: float) -> np.ndarray | None:
-    c = np.rint(a / unit).astype(int)
+    r = a / unit
+    if not np.all(np.isfinite(r)) or np.max(r) > 64:
+        return None
+    c = np.rint(r).astype(int)
     if np.any(c < 1):
         return None
     if np.max(np.abs(a / unit - c) / c) > 0.4:

@@ -26,13 +26,18 @@ _GAUSS_AREA = float(np.sqrt(np.pi / (4.0 * np.log(2.0))))
 
 @dataclass(frozen=True)
 class PickedLine:
-    """A line in point units (position, full width at half height) before conversion."""
+    """A line in point units before conversion.
+
+    ``position`` is the fitted centre, ``apex`` the interpolated local maximum of the
+    spectrum (what TopSpin's peak list reports; they differ for overlapped lines).
+    """
 
     position: float
     height: float
     fwhm: float
     eta: float
     area: float
+    apex: float = float("nan")
 
 
 def pseudo_voigt(x: np.ndarray, x0: float, h: float, fwhm: float, eta: float) -> np.ndarray:
@@ -59,7 +64,7 @@ def _parabolic(y: np.ndarray, i: int) -> tuple[float, float]:
     return i + dx, float(b - 0.25 * (a - c) * dx)
 
 
-def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 4000) -> list[PickedLine]:
+def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500) -> list[PickedLine]:
     lo = int(max(0, np.floor(min(p.position - 3 * p.fwhm for p in lines))))
     hi = int(min(len(y), np.ceil(max(p.position + 3 * p.fwhm for p in lines)) + 1))
     if hi - lo < 4 * len(lines) + 2 or hi - lo > max_points:
@@ -78,20 +83,19 @@ def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 4000)
     p0 = np.clip(p0, lb, ub)
 
     def resid(par: np.ndarray) -> np.ndarray:
-        model = np.full_like(x, par[-1])
-        for k in range(len(lines)):
-            model += pseudo_voigt(x, *par[4 * k: 4 * k + 4])
-        return (model - seg) / scale
+        q = par[:-1].reshape(-1, 4)
+        model = np.sum(pseudo_voigt(x[None, :], q[:, :1], q[:, 1:2], q[:, 2:3], q[:, 3:4]), axis=0)
+        return (model + par[-1] - seg) / scale
 
     try:
-        sol = least_squares(resid, p0, bounds=(lb, ub), x_scale="jac", max_nfev=200 * len(lines))
+        sol = least_squares(resid, p0, bounds=(lb, ub), x_scale="jac", max_nfev=30 * len(lines))
     except (ValueError, np.linalg.LinAlgError):
         return lines
     par = sol.x
     out = []
-    for k in range(len(lines)):
+    for k, p in enumerate(lines):
         x0, h, w, eta = par[4 * k: 4 * k + 4]
-        out.append(PickedLine(float(x0), float(h), float(w), float(eta), pv_area(h, w, eta)))
+        out.append(PickedLine(float(x0), float(h), float(w), float(eta), pv_area(h, w, eta), p.apex))
     return out
 
 
@@ -102,7 +106,9 @@ def pick_lines(
     threshold_snr: float = 5.0,
     prominence_snr: float = 6.0,
     fit: bool = True,
-    max_cluster: int = 24,
+    max_cluster: int = 12,
+    artifact_ratio: float = 0.3,
+    min_relative_height: float = 0.0,
 ) -> list[PickedLine]:
     """Pick the lines of a real spectrum (baseline at zero), positions in points.
 
@@ -118,6 +124,13 @@ def pick_lines(
         Minimum topographic prominence, in noise standard deviations.
     fit
         Refine overlapped lines by a joint pseudo-Voigt least-squares fit.
+    min_relative_height
+        Lines lower than this fraction of the tallest are not picked (the dynamic-range
+        floor of TopSpin's MI; 0 = off). Shimming humps of very strong lines otherwise
+        give many small maxima.
+    artifact_ratio
+        A maximum with a negative dip deeper than this fraction of its height within
+        five linewidths is a truncation wiggle or phase artefact, not a line.
     max_cluster
         Larger groups of touching lines keep their interpolated positions (fitting them
         jointly would be slow and badly conditioned).
@@ -127,7 +140,10 @@ def pick_lines(
     Lines sorted by position (increasing point index).
     """
     y = np.asarray(y, dtype=float)
-    idx, _ = find_peaks(y, height=threshold_snr * noise, prominence=prominence_snr * noise)
+    floor = threshold_snr * noise
+    if min_relative_height > 0 and y.size:
+        floor = max(floor, min_relative_height * float(np.max(y)))
+    idx, _ = find_peaks(y, height=floor, prominence=prominence_snr * noise)
     if idx.size == 0:
         return []
     widths = peak_widths(y, idx, rel_height=0.5)[0]
@@ -135,8 +151,13 @@ def pick_lines(
     for i, w in zip(idx, widths):
         pos, h = _parabolic(y, int(i))
         w = max(float(w), 0.5)
-        lines.append(PickedLine(pos, h, w, 1.0, pv_area(h, w, 1.0)))
-    if not fit:
+        # truncation wiggles and phase errors come with negative lobes as deep as the
+        # "peak": a real line on a phased spectrum has no such dip beside it
+        r = int(max(5, 5 * w))
+        if np.min(y[max(0, i - r): i + r + 1]) < -max(artifact_ratio * h, 3.0 * noise):
+            continue
+        lines.append(PickedLine(pos, h, w, 1.0, pv_area(h, w, 1.0), pos))
+    if not fit or not lines:
         return lines
     # clusters: lines closer than 2 widths of each other share their tails
     out: list[PickedLine] = []
