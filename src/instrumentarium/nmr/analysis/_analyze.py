@@ -1,0 +1,258 @@
+"""``analyze(m)``: from a processed 1-D spectrum to peaks, ranges, multiplets and a report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ...model import Measurement, NMRAcquisition, ProcessingError
+from .impurities import classify_shift, normalize_solvent
+from .journal import journal_report
+from .multiplets import analyze_multiplet, refine_multiplet
+from .noise import baseline_offset, linewidths_hz, noise_std, snr
+from .peaks import pick_lines
+from .ranges import fraction_inside, group_lines, integrate, proton_unit
+from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
+
+__all__ = ["analyze", "spectrum_arrays"]
+
+
+def spectrum_arrays(m: Measurement) -> tuple[np.ndarray, np.ndarray]:
+    """Return the real spectrum and its ppm axis, index 0 = highest ppm.
+
+    Raises
+    ------
+    ProcessingError
+        When ``m`` is not a processed 1-D spectrum on a chemical-shift axis.
+    """
+    if m.ndim != 1:
+        raise ProcessingError(
+            f"NMR analysis needs a 1-D spectrum, got {m.ndim} dimensions; process it and take a row first"
+        )
+    axis = m.axes[0]
+    if axis.unit != "ppm":
+        raise ProcessingError(
+            f"NMR analysis needs a chemical-shift axis in ppm, got {axis.name!r} in {axis.unit!r}; "
+            "Fourier-transform and reference the FID first (instrumentarium process)"
+        )
+    y = np.real(np.asarray(m.signal)).astype(float)
+    ppm = np.asarray(axis.values, dtype=float)
+    if len(ppm) < 16:
+        raise ProcessingError(f"spectrum too short for analysis ({len(ppm)} points)")
+    if ppm[0] < ppm[-1]:
+        y, ppm = y[::-1], ppm[::-1]
+    return y, ppm
+
+
+def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
+    """Indices of lines that are 13C satellites of a much stronger line.
+
+    1H-13C satellites sit J(CH)/2 (about 60-85 Hz for sp3/sp2 CH) either side of the
+    12C line, each with 0.55 % of its intensity (1.1 % natural abundance of 13C).
+    """
+    sats: set[int] = set()
+    hz = ppm * mhz
+    order = np.argsort(height)[::-1]
+    for p in order[: min(len(order), 40)]:
+        for i in range(len(hz)):
+            d = abs(hz[i] - hz[p])
+            if 50.0 <= d <= 90.0 and 0.001 <= height[i] / height[p] <= 0.012:
+                sats.add(i)
+    return sats
+
+
+def analyze(
+    m: Measurement,
+    *,
+    threshold_snr: float = 6.0,
+    prominence_snr: float = 4.0,
+    min_relative_height: float = 0.0002,
+    gap_hz: float = 16.0,
+    reference: tuple[float, float] | None = None,
+    total_h: int | None = None,
+    solvent: str | None = None,
+    fit: bool = True,
+    tol_hz: float | None = None,
+    exclude_ppm: Sequence[tuple[float, float]] = (),
+) -> NMRAnalysis:
+    """Analyse a processed 1-D spectrum: noise, peaks, ranges, multiplets, journal report.
+
+    Parameters
+    ----------
+    m
+        Processed spectrum: technique ``"nmr"``, 1-D, axis ``chemical_shift`` in ppm
+        (index 0 = highest ppm), real or complex (real part = absorption).
+    threshold_snr
+        Lines lower than this many noise standard deviations are not picked.
+    prominence_snr
+        Minimum rise of a line above its surroundings, in noise standard deviations.
+    min_relative_height
+        Lines lower than this fraction of the tallest line are not picked.
+    gap_hz
+        Lines closer than this belong to one range/multiplet.
+    reference
+        ``(ppm, n_h)``: the range containing ``ppm`` integrates to ``n_h`` protons.
+    total_h
+        The molecule's H count: the compound ranges add up to it (ignored with ``reference``).
+    solvent
+        Overrides the acquisition's free-text solvent for classification.
+    fit
+        Refine overlapped lines by pseudo-Voigt fitting.
+    tol_hz
+        Tolerance of the coupling-tree analysis (default: a quarter of the median
+        linewidth, at least 0.4 Hz).
+    exclude_ppm
+        ``(high, low)`` regions where nothing is picked (e.g. a presaturated water line).
+
+    Returns
+    -------
+    NMRAnalysis
+    """
+    y, ppm = spectrum_arrays(m)
+    acq = m.acquisition if isinstance(m.acquisition, NMRAcquisition) else NMRAcquisition()
+    mhz = float(acq.spectrometer_frequency_mhz or 0.0)
+    if mhz <= 0:
+        raise ProcessingError(
+            "the spectrometer frequency is unknown (acquisition.spectrometer_frequency_mhz); "
+            "couplings in Hz need it: set it with m.replace(acquisition=...)"
+        )
+    nucleus = acq.nucleus or "1H"
+    solvent_text = solvent if solvent is not None else (acq.solvent or "")
+    ppp = float((ppm[0] - ppm[-1]) / (len(ppm) - 1))  # ppm per point (positive)
+    hz_pp = ppp * mhz
+
+    offset = baseline_offset(y)
+    y0 = y - offset
+    noise = noise_std(y0)
+    for hi, lo in exclude_ppm:
+        sel = (ppm <= max(hi, lo)) & (ppm >= min(hi, lo))
+        y0 = y0.copy()
+        y0[sel] = 0.0
+    lines = pick_lines(y0, noise, threshold_snr=threshold_snr, prominence_snr=prominence_snr, fit=fit,
+                       min_relative_height=min_relative_height)
+    idx_axis = np.arange(len(ppm), dtype=float)
+    pos = np.array([ln.position for ln in lines])
+    lppm = np.interp(pos, idx_axis, ppm) if lines else np.array([])
+    apex_ppm = np.interp([ln.apex for ln in lines], idx_axis, ppm) if lines else np.array([])
+    heights = np.array([ln.height for ln in lines])
+    sats = _satellites(lppm, heights, mhz) if nucleus == "1H" and lines else set()
+
+    peaks: list[NMRPeak] = []
+    for k, ln in enumerate(lines):
+        kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus)
+        if k in sats:
+            kind, label = "c13_satellite", "13C satellite"
+        peaks.append(NMRPeak(
+            ppm=round(float(apex_ppm[k]), 5), index=int(np.clip(round(ln.apex), 0, len(y) - 1)),
+            intensity=float(ln.height), width_hz=float(ln.fwhm * hz_pp), area=float(ln.area * ppp),
+            snr=snr(ln.height, noise), kind=kind, label=label,
+        ))
+
+    # ranges and multiplets, lines in Hz (increasing ppm order does not matter)
+    hz = lppm * mhz
+    widths = np.array([p.width_hz for p in peaks])
+    main = [k for k in range(len(peaks)) if k not in sats]
+    groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
+    groups = [[main[i] for i in g] for g in groups]
+    bounds = []
+    for g in groups:
+        margin = max(4.0 * float(np.max(widths[g])), 2.0 * hz_pp) / hz_pp
+        bounds.append([float(np.min(pos[g])) - margin, float(np.max(pos[g])) + margin])
+    for a, b in zip(bounds, bounds[1:]):  # never overlap the neighbour
+        if a[1] > b[0]:
+            mid = 0.5 * (a[1] + b[0])
+            a[1], b[0] = mid, mid
+    med_w = float(np.median(widths)) if len(widths) else 1.0
+    tol = tol_hz if tol_hz is not None else max(0.4, 0.25 * med_w)
+
+    raw = []
+    for g, (lo, hi) in zip(groups, bounds):
+        integral = integrate(y0, lo, hi, ppp)
+        if fit:
+            # tails: add our lines' area beyond the limits, remove the neighbours' inside
+            own = set(g)
+            for k, ln in enumerate(lines):
+                if k in own:
+                    integral += ln.area * ppp * (1.0 - fraction_inside(ln.position, ln.fwhm, ln.eta, lo, hi))
+                elif min(abs(ln.position - lo), abs(ln.position - hi)) < 200 * ln.fwhm:
+                    integral -= ln.area * ppp * fraction_inside(ln.position, ln.fwhm, ln.eta, lo, hi)
+        kinds = {peaks[k].kind for k in g}
+        label = ""
+        if nucleus == "13C" or nucleus not in ("1H", "19F", "31P"):
+            fitm = analyze_multiplet(hz[g], heights[g], tol_hz=tol) if len(g) == 1 else None
+        else:
+            fitm = analyze_multiplet(hz[g], np.array([peaks[k].area for k in g]), tol_hz=tol)
+        if fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
+            i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
+            fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
+        if len(g) == 1 and peaks[g[0]].width_hz > max(3.0 * med_w, 5.0):
+            fitm = fitm and type(fitm)("br s", (), (), fitm.center_hz, 0.0)
+        kind = "compound"
+        if kinds != {"compound"}:
+            # a range is the solvent's/impurity's when its strongest line is
+            top = max(g, key=lambda k: peaks[k].intensity)
+            if peaks[top].kind != "compound":
+                kind, label = peaks[top].kind, peaks[top].label
+        raw.append((g, lo, hi, integral, fitm, kind, label))
+
+    # proton counts
+    comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
+    unit = None
+    if comp:
+        if reference is not None:
+            ref_ppm, ref_h = reference
+            for r in raw:
+                top_ppm, low_ppm = np.interp([r[1], r[2]], idx_axis, ppm)
+                if low_ppm <= ref_ppm <= top_ppm:
+                    unit = r[3] / ref_h
+            if unit is None:
+                raise ProcessingError(f"no range contains the reference shift {ref_ppm} ppm")
+        elif total_h:
+            unit = sum(r[3] for r in comp) / total_h
+        else:
+            unit = proton_unit(np.array([r[3] for r in comp]))
+    # impurity shifts that hold a whole proton or more are the compound's own signals
+    ranges: list[NMRRange] = []
+    multiplets: list[Multiplet] = []
+    for g, lo, hi, integral, fitm, kind, label in raw:
+        n_h = integral / unit if unit else 0.0
+        if kind == "impurity" and n_h >= 0.6:
+            kind, label = "compound", ""
+        if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):
+            kind, label = "compound", ""
+        top_ppm, low_ppm = (float(v) for v in np.interp([lo, hi], idx_axis, ppm))
+        ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 2), kind))
+        if fitm is None:
+            center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
+            mult, js = ("s", ()) if len(g) == 1 else ("m", ())
+        else:
+            center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
+            if mult == "m":
+                center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
+        multiplets.append(Multiplet(
+            range_ppm=(round(top_ppm, 4), round(low_ppm, 4)), center_ppm=round(float(center), 4),
+            multiplicity=mult, j_hz=tuple(float(j) for j in js), n_h=round(n_h, 2), integral=float(integral),
+            peak_ppm=tuple(round(float(lppm[k]), 5) for k in g), kind=kind, label=label,
+        ))
+    for k, p in enumerate(peaks):  # propagate the range's kind to its lines
+        for g, r in zip(groups, ranges):
+            if k in g and p.kind == "compound" and r.kind != "compound":
+                peaks[k] = NMRPeak(**{**p.__dict__, "kind": r.kind})
+            elif k in g and p.kind in ("impurity", "water") and r.kind == "compound":
+                peaks[k] = NMRPeak(**{**p.__dict__, "kind": "compound", "label": ""})
+
+    # lineshape of the strongest line (solvent/TMS reference when present)
+    ref_ppm, lw = None, None
+    if peaks:
+        refs = [k for k, p in enumerate(peaks) if p.kind in ("tms", "solvent")]
+        k = max(refs or range(len(peaks)), key=lambda i: peaks[i].intensity)
+        ref_ppm = peaks[k].ppm
+        lw = linewidths_hz(y0, peaks[k].index, hz_pp)
+    solvent_key = normalize_solvent(solvent_text) or (solvent_text or "")
+    report = journal_report(nucleus, mhz, solvent_key, multiplets)
+    return NMRAnalysis(
+        nucleus=nucleus, frequency_mhz=mhz, solvent=solvent_key, noise=float(noise), peaks=tuple(peaks),
+        ranges=tuple(ranges), multiplets=tuple(multiplets), report=report, reference_ppm=ref_ppm,
+        linewidths_hz=lw, h_per_integral=(1.0 / unit) if unit else None,
+    )
