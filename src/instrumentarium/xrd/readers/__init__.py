@@ -30,10 +30,11 @@ Conventions (every reader here follows them; processing and phase analysis rely 
 
 Readers (registered as entry points in ``pyproject.toml``)
 ----------------------------------------------------------
-``xrdml`` (PANalytical), ``xrd-xy`` (text columns).
+``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4).
 """
 
+from .bruker_raw import BrukerRawReader
 from .xrdml import XrdmlReader
 from .xy import XYReader
 
-__all__ = ["XYReader", "XrdmlReader"]
+__all__ = ["BrukerRawReader", "XYReader", "XrdmlReader"]
