@@ -30,11 +30,13 @@ Conventions (every reader here follows them; processing and phase analysis rely 
 
 Readers (registered as entry points in ``pyproject.toml``)
 ----------------------------------------------------------
-``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4).
+``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4),
+``rigaku-ras`` and ``rigaku-rasx`` (Rigaku).
 """
 
 from .bruker_raw import BrukerRawReader
+from .rigaku import RasReader, RasxReader
 from .xrdml import XrdmlReader
 from .xy import XYReader
 
-__all__ = ["BrukerRawReader", "XYReader", "XrdmlReader"]
+__all__ = ["BrukerRawReader", "RasReader", "RasxReader", "XYReader", "XrdmlReader"]
