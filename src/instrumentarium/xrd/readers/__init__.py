@@ -31,12 +31,14 @@ Conventions (every reader here follows them; processing and phase analysis rely 
 Readers (registered as entry points in ``pyproject.toml``)
 ----------------------------------------------------------
 ``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4),
-``rigaku-ras`` and ``rigaku-rasx`` (Rigaku).
+``rigaku-ras`` and ``rigaku-rasx`` (Rigaku),
+``gsas`` (GSAS STD/ESD/ALT/FXYE).
 """
 
 from .bruker_raw import BrukerRawReader
+from .gsas import GsasReader
 from .rigaku import RasReader, RasxReader
 from .xrdml import XrdmlReader
 from .xy import XYReader
 
-__all__ = ["BrukerRawReader", "RasReader", "RasxReader", "XYReader", "XrdmlReader"]
+__all__ = ["BrukerRawReader", "GsasReader", "RasReader", "RasxReader", "XYReader", "XrdmlReader"]
