@@ -149,6 +149,7 @@ def read_structure(path: str | Path):
         raise FormatError(f"not a readable CIF: {exc}", path=path) from exc
     if not small.sites:
         raise FormatError("the CIF has no atom sites (_atom_site_fract_x ...)", path=path)
+    _infer_unknown_elements(small, path)
     if small.cell.volume <= 1.0 or not np.isfinite(small.cell.volume):
         raise FormatError("the CIF has no valid unit cell (_cell_length_a ...)", path=path)
     if small.spacegroup is None and small.symops:
@@ -168,6 +169,30 @@ def read_structure(path: str | Path):
     if not small.name or small.name == "global":
         small.name = path.stem
     return small
+
+
+def _infer_unknown_elements(small, path: Path) -> None:
+    """Give an element to sites typed like ``OA1``, ``SX2`` or ``Hw`` (AMCSD habits).
+
+    Two letters when they form an element symbol, else the first letter; a site that stays
+    unknown makes the CIF unusable (its scattering would be guessed).
+    """
+    import re
+
+    import gemmi
+
+    for site in small.sites:
+        if site.element.name != "X":
+            continue
+        letters = re.sub(r"[^A-Za-z]", "", site.type_symbol or site.label)
+        guess = None
+        for cand in (letters[:2].capitalize(), letters[:1].upper()):
+            if cand and gemmi.Element(cand).name != "X":
+                guess = cand
+                break
+        if guess is None:
+            raise FormatError(f"site {site.label!r}: element of type {site.type_symbol!r} unknown", path=path)
+        site.element = gemmi.Element(guess)
 
 
 def _group_ops(small):
