@@ -56,6 +56,7 @@ class PhaseMatch:
     rir: float
     scale: float
     d_scale: float
+    zero_shift_deg: float
     lines_found: float
     alternatives: tuple[str, ...] = ()
 

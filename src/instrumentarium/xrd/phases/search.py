@@ -113,14 +113,34 @@ class LineTable:
 
 def _tolerance_deg(two_theta) -> np.ndarray:
     """Position tolerance: instrument/zero errors plus a 0.3 % cell mismatch (Δ2θ = 2 tanθ Δd/d)."""
-    return 0.08 + np.degrees(2 * np.tan(np.radians(np.asarray(two_theta) / 2)) * 0.003)
+    return 0.1 + np.degrees(2 * np.tan(np.radians(np.asarray(two_theta) / 2)) * 0.003)
 
 
-def figure_of_merit(table: LineTable, pattern: PreparedPattern, peak_weight: np.ndarray, mask: np.ndarray):
+def figure_of_merit(
+    table: LineTable,
+    pattern: PreparedPattern,
+    peak_weight: np.ndarray,
+    mask: np.ndarray,
+    shifts_deg=(-0.12, 0.0, 0.12),
+):
     """Return (score, lines_found, explained) per entry of ``table`` (zeros where masked out).
 
-    ``peak_weight`` weights the observed peaks (their still-unexplained height).
+    ``peak_weight`` weights the observed peaks (their still-unexplained height). The score is
+    the best over a few 2θ zero shifts (sample displacement of a few tenths of a degree is
+    common on laboratory instruments).
     """
+    best = None
+    for shift in shifts_deg:
+        res = _fom(table, pattern, peak_weight, mask, shift)
+        if best is None:
+            best = res
+        else:
+            better = res[0] > best[0]
+            best = tuple(np.where(better, a, b) for a, b in zip(res, best))
+    return best
+
+
+def _fom(table, pattern, peak_weight, mask, shift):
     n = len(table.ids)
     peaks = pattern.peak_two_theta
     if len(peaks) == 0 or n == 0:
@@ -129,6 +149,7 @@ def figure_of_merit(table: LineTable, pattern: PreparedPattern, peak_weight: np.
     lo, hi = pattern.two_theta[0] + 0.3, pattern.two_theta[-1] - 0.3
     tth = two_theta_deg(table.line_d.astype(float), pattern.wavelength_angstrom)
     inten = table.line_mf2 * lorentz_polarization(np.nan_to_num(tth, nan=90.0))
+    tth = tth + shift
     use = np.isfinite(tth) & (tth >= lo) & (tth <= hi) & mask[table.line_entry]
     e, t, w = table.line_entry[use], tth[use], inten[use]
     j = np.clip(np.searchsorted(peaks, t), 1, len(peaks) - 1)
@@ -154,6 +175,7 @@ def figure_of_merit(table: LineTable, pattern: PreparedPattern, peak_weight: np.
 class _Phase:
     entry: object  # ReferenceEntry
     d_scale: float
+    shift: float
     profile: np.ndarray
     tth: np.ndarray
     lines_found: float
@@ -161,11 +183,11 @@ class _Phase:
     explained: float
 
 
-def _lines(entry, pattern: PreparedPattern, d_scale: float, mono: float):
-    tth = two_theta_deg(entry.d_angstrom * d_scale, pattern.wavelength_angstrom)
+def _lines(entry, pattern: PreparedPattern, d_scale: float, mono: float, shift: float = 0.0):
+    tth = two_theta_deg(entry.d_angstrom * d_scale, pattern.wavelength_angstrom) + shift
     ok = np.isfinite(tth) & (tth > pattern.two_theta[0] - 1) & (tth < pattern.two_theta[-1] + 1)
-    inten = entry.mf2[ok] * lorentz_polarization(tth[ok], monochromator_two_theta_deg=mono) / entry.volume_angstrom3**2
-    return tth[ok], inten, entry.d_angstrom[ok] * d_scale
+    lp = lorentz_polarization(tth[ok] - shift, monochromator_two_theta_deg=mono)
+    return tth[ok], entry.mf2[ok] * lp / entry.volume_angstrom3**2, entry.d_angstrom[ok] * d_scale
 
 
 def _profile(pattern: PreparedPattern, tth, inten, d) -> np.ndarray:
@@ -198,18 +220,26 @@ def _profile(pattern: PreparedPattern, tth, inten, d) -> np.ndarray:
     return out
 
 
-def _best_d_scale(entry, pattern: PreparedPattern, resid: np.ndarray, mono: float) -> float:
-    """Lattice scale (0.99–1.01) whose lines sit best on the positive residual (stick correlation)."""
-    scales = np.linspace(0.99, 1.01, 81)
+def _best_alignment(entry, pattern: PreparedPattern, resid: np.ndarray, mono: float) -> tuple[float, float]:
+    """Lattice scale (0.99–1.01) and zero shift (±0.3°) that put the lines on the residual.
+
+    A stick correlation (line intensities times the positive residual at the line positions)
+    over a grid; the profile fit then only needs linear scale factors.
+    """
     tth, inten, _ = _lines(entry, pattern, 1.0, mono)
     if len(tth) == 0:
-        return 1.0
-    d = pattern.wavelength_angstrom / (2 * np.sin(np.radians(tth / 2)))
-    s = np.clip(pattern.wavelength_angstrom / (2 * d[None, :] * scales[:, None]), -1, 1)
-    t = 2 * np.degrees(np.arcsin(s))
+        return 1.0, 0.0
+    scales = np.linspace(0.99, 1.01, 41)
+    shifts = np.linspace(-0.3, 0.3, 13)
+    s = np.sin(np.radians(tth / 2))[None, :] / scales[:, None]
+    t = 2 * np.degrees(np.arcsin(np.clip(s, -1, 1)))  # (nscale, nline)
+    t = t[:, None, :] + shifts[None, :, None]  # (nscale, nshift, nline)
     r = np.interp(t, pattern.two_theta, np.maximum(resid, 0))
-    corr = (r * inten[None, :]).sum(axis=1)
-    return float(scales[int(np.argmax(corr))])
+    corr = (r * inten).sum(axis=2)
+    # Prefer the unshifted, unscaled solution when the correlation is flat.
+    corr = corr * (1 - 0.02 * np.abs(scales - 1)[:, None] / 0.01 - 0.02 * np.abs(shifts)[None, :] / 0.3)
+    i, j = np.unravel_index(int(np.argmax(corr)), corr.shape)
+    return float(scales[i]), float(shifts[j])
 
 
 def _all_lines(pattern: PreparedPattern, tth: np.ndarray) -> np.ndarray:
@@ -366,15 +396,15 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
         taken = _peaks_explained(pattern, accepted)
         for k in short:
             ent = entry(int(table.ids[k]))
-            ds = _best_d_scale(ent, pattern, resid, mono)
-            tth, inten, d = _lines(ent, pattern, ds, mono)
+            ds, shift = _best_alignment(ent, pattern, resid, mono)
+            tth, inten, d = _lines(ent, pattern, ds, mono, shift)
             if accepted and _novelty(pattern, tth, inten, taken) < min_novelty:
                 continue  # its lines only coincide with phases already there (e.g. Si under CaF2)
             prof = _profile(pattern, tth, inten, d)
             coef, mdl, r = _fit(pattern, [p.profile for p in accepted] + [prof], sel)
             if coef[-1] <= 0:
                 continue
-            trials.append((r, _Phase(ent, ds, prof, tth, float(found[k]), float(score[k]), float(expl[k])), coef))
+            trials.append((r, _Phase(ent, ds, shift, prof, tth, float(found[k]), float(score[k]), float(expl[k])), coef))
         if not trials:
             break
         trials.sort(key=lambda t: t[0])
@@ -426,7 +456,7 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
             name=p.entry.name, formula=p.entry.formula, space_group=p.entry.space_group,
             score=round(float(np.clip(p.lines_found * min(1.0, share * 4 + 0.5), 0, 1)), 4),
             weight_fraction=round(float(f), 4), reference_id=p.entry.id, rir=round(p.entry.rir, 4),
-            scale=float(c), d_scale=round(p.d_scale, 5), lines_found=round(p.lines_found, 4),
+            scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3), lines_found=round(p.lines_found, 4),
             alternatives=tuple(alternatives.get(p.entry.id, ())),
         ))
     phases.sort(key=lambda ph: -ph.weight_fraction)
