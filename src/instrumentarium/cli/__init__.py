@@ -29,7 +29,9 @@ for _cmd in (info, formats, plugins, process):
 
 
 # xrd
+from ._xrd import xrd  # noqa: E402
 
+main.add_command(xrd)
 
 # catalog and reports
 

@@ -1,0 +1,492 @@
+"""Search-match: which reference phases make up a measured powder pattern, and how much of each.
+
+Two stages, as in the commercial tools (Match!, HighScore) and Dara (notes §3):
+
+1. **Peak-list figure of merit**, vectorised over the whole database: for every reference
+   the intensity-weighted share of its strong lines (in the measured range) that fall on an
+   observed peak (*reverse* search, "reference lines found") and the share of the observed
+   peak intensity those lines explain (*forward* search). FoM = found² · √explained.
+2. **Whole-profile check** of the best hypotheses: each shortlisted reference becomes a
+   calculated profile (its own lines, Kα1+Kα2, the width measured on the pattern, a lattice
+   scale refined by correlation with the residual) and non-negative scale factors of the
+   accepted set plus the candidate are fitted to the background-subtracted pattern
+   (Lawson–Hanson NNLS, weighted by 1/√counts). The candidate that lowers the weighted
+   residual Rwp most is accepted; the search repeats on what is still unexplained
+   ("auto-residue"), keeps the runners-up as alternatives, and finally drops any phase whose
+   removal hardly changes Rwp.
+
+Weight fractions follow from the fitted scales: a phase's calculated intensities are
+``m|F|²Lp/V²`` per unit cell, so its scale is proportional to ``w/ρ`` and
+``w_k = S_k ρ_k / Σ S_j ρ_j`` — the RIR (I/Ic) method of Chung, J. Appl. Cryst. 7 (1974) 519
+with calculated I/Ic values (Hubbard & Snyder, Powder Diffr. 3 (1988) 74), applied to the
+whole pattern instead of one line per phase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...model import Measurement, ProcessingError
+from ._pattern import PreparedPattern, prepare_pattern
+from .calculate import lorentz_polarization, two_theta_deg
+from .results import Candidate, Identification, ObservedPeak, PhaseMatch
+
+__all__ = ["LineTable", "identify", "figure_of_merit"]
+
+TOP_LINES = 25
+_ELEMENTS = (
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
+    "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb "
+    "Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr"
+).split()
+_Z = {e: i + 1 for i, e in enumerate(_ELEMENTS)}
+
+
+def _z(symbol: str) -> int:
+    s = symbol.strip()
+    s = s[:1].upper() + s[1:].lower()
+    if s == "D":
+        s = "H"
+    if s not in _Z:
+        raise ProcessingError(f"unknown element symbol {symbol!r}; use symbols such as Al, O, Fe")
+    return _Z[s]
+
+
+@dataclass(frozen=True)
+class LineTable:
+    """The strongest lines of every reference, flattened for vectorised scoring.
+
+    ``line_entry`` indexes ``ids``; intensities are ``m|F|²`` (Lp applied at search time).
+    """
+
+    ids: np.ndarray
+    group: np.ndarray
+    elem_entry: np.ndarray
+    elem_z: np.ndarray
+    line_entry: np.ndarray
+    line_d: np.ndarray
+    line_mf2: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows) -> LineTable:
+        """Build from ``(id, elements, volume, group_id, d_blob, mf2_blob)`` rows."""
+        ids, groups, ee, ez, le, ld, lm = [], [], [], [], [], [], []
+        for i, (eid, elements, _vol, gid, dblob, mblob) in enumerate(rows):
+            ids.append(eid)
+            groups.append(gid)
+            zs = [_Z.get("H" if e == "D" else e, 0) for e in elements.split(",") if e]  # 0: unknown
+            ee.append(np.full(len(zs), i, np.int32))
+            ez.append(np.array(zs, np.int16))
+            d = np.frombuffer(dblob, np.float32)
+            mf2 = np.frombuffer(mblob, np.float32)
+            # Strongest lines at Cu Kα1 (Lp changes the ranking only mildly with λ).
+            cu = mf2 * lorentz_polarization(np.nan_to_num(two_theta_deg(d), nan=179.0))
+            top = np.argsort(-cu)[:TOP_LINES]
+            le.append(np.full(len(top), i, np.int32))
+            ld.append(d[top])
+            lm.append(mf2[top])
+        cat = np.concatenate
+        return cls(
+            ids=np.array(ids, np.int64), group=np.array(groups, np.int64),
+            elem_entry=cat(ee) if ee else np.zeros(0, np.int32), elem_z=cat(ez) if ez else np.zeros(0, np.int16),
+            line_entry=cat(le) if le else np.zeros(0, np.int32), line_d=cat(ld) if ld else np.zeros(0, np.float32),
+            line_mf2=cat(lm) if lm else np.zeros(0, np.float32),
+        )
+
+    def allowed(self, elements=None, exclude=None) -> np.ndarray:
+        """Boolean mask of entries whose elements are all in ``elements`` and none in ``exclude``."""
+        ok = np.ones(len(self.ids), bool)
+        if elements:
+            allowed_z = np.zeros(120, bool)
+            allowed_z[[_z(e) for e in elements]] = True
+            bad = np.bincount(self.elem_entry, weights=~allowed_z[self.elem_z], minlength=len(self.ids))
+            ok &= bad == 0
+        if exclude:
+            excl = np.zeros(120, bool)
+            excl[[_z(e) for e in exclude]] = True
+            bad = np.bincount(self.elem_entry, weights=excl[self.elem_z], minlength=len(self.ids))
+            ok &= bad == 0
+        return ok
+
+
+def _tolerance_deg(two_theta) -> np.ndarray:
+    """Position tolerance: instrument/zero errors plus a 0.3 % cell mismatch (Δ2θ = 2 tanθ Δd/d)."""
+    return 0.1 + np.degrees(2 * np.tan(np.radians(np.asarray(two_theta) / 2)) * 0.003)
+
+
+def figure_of_merit(
+    table: LineTable,
+    pattern: PreparedPattern,
+    peak_weight: np.ndarray,
+    mask: np.ndarray,
+    shifts_deg=(-0.12, 0.0, 0.12),
+):
+    """Return (score, lines_found, explained) per entry of ``table`` (zeros where masked out).
+
+    ``peak_weight`` weights the observed peaks (their still-unexplained height). The score is
+    the best over a few 2θ zero shifts (sample displacement of a few tenths of a degree is
+    common on laboratory instruments).
+    """
+    best = None
+    for shift in shifts_deg:
+        res = _fom(table, pattern, peak_weight, mask, shift)
+        if best is None:
+            best = res
+        else:
+            better = res[0] > best[0]
+            best = tuple(np.where(better, a, b) for a, b in zip(res, best))
+    return best
+
+
+def _fom(table, pattern, peak_weight, mask, shift):
+    n = len(table.ids)
+    peaks = pattern.peak_two_theta
+    if len(peaks) == 0 or n == 0:
+        z = np.zeros(n)
+        return z, z, z
+    lo, hi = pattern.two_theta[0] + 0.3, pattern.two_theta[-1] - 0.3
+    tth = two_theta_deg(table.line_d.astype(float), pattern.wavelength_angstrom)
+    inten = table.line_mf2 * lorentz_polarization(np.nan_to_num(tth, nan=90.0))
+    tth = tth + shift
+    use = np.isfinite(tth) & (tth >= lo) & (tth <= hi) & mask[table.line_entry]
+    e, t, w = table.line_entry[use], tth[use], inten[use]
+    j = np.clip(np.searchsorted(peaks, t), 1, len(peaks) - 1)
+    left, right = peaks[j - 1], peaks[j]
+    nearest = np.where(np.abs(t - left) <= np.abs(right - t), j - 1, j)
+    matched = np.abs(peaks[nearest] - t) <= _tolerance_deg(t)
+    total = np.bincount(e, weights=w, minlength=n)
+    found = np.bincount(e, weights=w * matched, minlength=n)
+    nlines = np.bincount(e, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lines_found = np.where(total > 0, found / total, 0.0) * np.minimum(1.0, nlines / 3.0)
+    keys = np.unique(e[matched].astype(np.int64) * len(peaks) + nearest[matched])
+    pw = np.asarray(peak_weight, float)
+    explained = np.bincount(keys // len(peaks), weights=pw[keys % len(peaks)], minlength=n) / max(pw.sum(), 1e-12)
+    score = lines_found**2 * np.sqrt(np.clip(explained, 0, 1))
+    return np.where(mask, score, 0.0), lines_found, explained
+
+
+# -- whole-profile stage ------------------------------------------------------------------
+
+
+@dataclass
+class _Phase:
+    entry: object  # ReferenceEntry
+    d_scale: float
+    shift: float
+    profile: np.ndarray
+    tth: np.ndarray
+    lines_found: float
+    fom: float
+    explained: float
+
+
+def _lines(entry, pattern: PreparedPattern, d_scale: float, mono: float, shift: float = 0.0):
+    tth = two_theta_deg(entry.d_angstrom * d_scale, pattern.wavelength_angstrom) + shift
+    ok = np.isfinite(tth) & (tth > pattern.two_theta[0] - 1) & (tth < pattern.two_theta[-1] + 1)
+    lp = lorentz_polarization(tth[ok] - shift, monochromator_two_theta_deg=mono)
+    return tth[ok], entry.mf2[ok] * lp / entry.volume_angstrom3**2, entry.d_angstrom[ok] * d_scale
+
+
+def _profile(pattern: PreparedPattern, tth, inten, d) -> np.ndarray:
+    """Pseudo-Voigt (η = 0.5) lines on the pattern grid, Kα2 added, vectorised by windows."""
+    x = pattern.two_theta
+    step = float(np.median(np.diff(x)))
+    centers, areas = [tth], [inten]
+    if pattern.wavelength2_angstrom:
+        t2 = two_theta_deg(d, pattern.wavelength2_angstrom)
+        ok = np.isfinite(t2)
+        centers.append(t2[ok])
+        areas.append(inten[ok] * pattern.ka2_ratio)
+    c, a = np.concatenate(centers), np.concatenate(areas)
+    out = np.zeros_like(x)
+    if len(c) == 0:
+        return out
+    fw = pattern.fwhm(c)
+    half = int(np.ceil(8 * fw.max() / step))
+    i0 = np.searchsorted(x, c)
+    offs = np.arange(-half, half + 1)
+    idx = i0[:, None] + offs[None, :]
+    valid = (idx >= 0) & (idx < len(x))
+    idxc = np.clip(idx, 0, len(x) - 1)
+    dx = x[idxc] - c[:, None]
+    w = fw[:, None]
+    g = np.sqrt(4 * np.log(2) / np.pi) / w * np.exp(-4 * np.log(2) * dx**2 / w**2)
+    lor = (2 / np.pi) * w / (w**2 + 4 * dx**2)
+    vals = a[:, None] * (0.5 * g + 0.5 * lor) * valid
+    np.add.at(out, idxc.ravel(), vals.ravel())
+    return out
+
+
+def _best_alignment(entry, pattern: PreparedPattern, resid: np.ndarray, mono: float) -> tuple[float, float]:
+    """Lattice scale (0.99–1.01) and zero shift (±0.3°) that put the lines on the residual.
+
+    A stick correlation (line intensities times the positive residual at the line positions)
+    over a grid; the profile fit then only needs linear scale factors.
+    """
+    tth, inten, _ = _lines(entry, pattern, 1.0, mono)
+    if len(tth) == 0:
+        return 1.0, 0.0
+    scales = np.linspace(0.99, 1.01, 41)
+    shifts = np.linspace(-0.3, 0.3, 13)
+    s = np.sin(np.radians(tth / 2))[None, :] / scales[:, None]
+    t = 2 * np.degrees(np.arcsin(np.clip(s, -1, 1)))  # (nscale, nline)
+    t = t[:, None, :] + shifts[None, :, None]  # (nscale, nshift, nline)
+    r = np.interp(t, pattern.two_theta, np.maximum(resid, 0))
+    corr = (r * inten).sum(axis=2)
+    # Prefer the unshifted, unscaled solution when the correlation is flat.
+    corr = corr * (1 - 0.02 * np.abs(scales - 1)[:, None] / 0.01 - 0.02 * np.abs(shifts)[None, :] / 0.3)
+    i, j = np.unravel_index(int(np.argmax(corr)), corr.shape)
+    return float(scales[i]), float(shifts[j])
+
+
+def _all_lines(pattern: PreparedPattern, tth: np.ndarray) -> np.ndarray:
+    """Kα1 line positions plus their Kα2 partners (deg)."""
+    if not pattern.wavelength2_angstrom or len(tth) == 0:
+        return tth
+    d = pattern.wavelength_angstrom / (2 * np.sin(np.radians(tth / 2)))
+    t2 = two_theta_deg(d, pattern.wavelength2_angstrom)
+    return np.concatenate([tth, t2[np.isfinite(t2)]])
+
+
+def _near(points: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """For each point, whether a line lies within the search tolerance."""
+    if len(lines) == 0 or len(points) == 0:
+        return np.zeros(len(points), bool)
+    lines = np.sort(lines)
+    j = np.clip(np.searchsorted(lines, points), 1, max(len(lines) - 1, 1))
+    dist = np.minimum(np.abs(points - lines[j - 1]), np.abs(lines[np.minimum(j, len(lines) - 1)] - points))
+    return dist <= _tolerance_deg(points)
+
+
+def _peaks_explained(pattern: PreparedPattern, phases) -> np.ndarray:
+    """Observed peaks that a line (Kα1 or Kα2) of one of ``phases`` explains."""
+    out = np.zeros(len(pattern.peak_two_theta), bool)
+    for ph in phases:
+        out |= _near(pattern.peak_two_theta, _all_lines(pattern, ph.tth))
+    return out
+
+
+def _novelty(pattern: PreparedPattern, tth, inten, taken: np.ndarray) -> float:
+    """Intensity share of a candidate's lines that fall on observed peaks nobody explains yet."""
+    peaks = pattern.peak_two_theta
+    inr = (tth > pattern.two_theta[0]) & (tth < pattern.two_theta[-1])
+    if len(peaks) == 0 or not inr.any():
+        return 0.0
+    t, w = tth[inr], inten[inr]
+    j = np.clip(np.searchsorted(peaks, t), 1, max(len(peaks) - 1, 1))
+    nearest = np.where(np.abs(t - peaks[j - 1]) <= np.abs(peaks[np.minimum(j, len(peaks) - 1)] - t), j - 1, j)
+    nearest = np.minimum(nearest, len(peaks) - 1)
+    hit = (np.abs(peaks[nearest] - t) <= _tolerance_deg(t)) & ~taken[nearest]
+    return float(w[hit].sum() / max(w.sum(), 1e-30))
+
+
+def _fit(pattern: PreparedPattern, profiles: list[np.ndarray], sel: np.ndarray):
+    from scipy.optimize import nnls
+
+    w = pattern.weights[sel]
+    y = pattern.net[sel]
+    if not profiles:
+        return np.zeros(0), np.zeros_like(pattern.net), 1.0
+    a = np.stack([p[sel] for p in profiles], axis=1)
+    norm = np.maximum(a.max(axis=0), 1e-30)
+    coef, _ = nnls(a * w[:, None] / norm, y * w, maxiter=50 * a.shape[1])
+    coef = coef / norm
+    model = np.stack(profiles, axis=1) @ coef
+    rwp = float(np.sqrt(np.sum((w * (y - model[sel])) ** 2) / max(np.sum((w * y) ** 2), 1e-30)))
+    return coef, model, rwp
+
+
+def identify(
+    m: Measurement,
+    elements=None,
+    exclude=None,
+    db=None,
+    *,
+    max_phases: int = 6,
+    shortlist: int = 30,
+    min_gain: float = 0.03,
+    min_novelty: float = 0.2,
+    monochromator_two_theta_deg: float = 0.0,
+) -> Identification:
+    """Identify the crystalline phases of a powder pattern and estimate their weight fractions.
+
+    Parameters
+    ----------
+    m
+        XRD Measurement, ``two_theta`` axis in deg; λ from ``XRDAcquisition`` (Cu Kα1 when
+        absent, with Kα2 assumed for Cu).
+    elements
+        Element symbols the sample may contain (references with any other element are
+        skipped); None searches everything.
+    exclude
+        Element symbols that are certainly absent.
+    db
+        A :class:`~instrumentarium.xrd.phases.refdb.ReferenceDB`, or the path of one; None
+        uses the starter library (built in the home on first use).
+    max_phases
+        At most this many phases are accepted.
+    shortlist
+        Hypotheses (one per duplicate group) given the whole-profile check in each round.
+    min_gain
+        A phase is accepted only if it lowers the profile residual Rwp by this fraction.
+    min_novelty
+        ... and if at least this share of its line intensity falls on observed peaks that the
+        phases already accepted do not explain (an isostructural look-alike, such as Si under
+        fluorite or chromite under magnetite, explains nothing new and is refused).
+    monochromator_two_theta_deg
+        Diffracted-beam monochromator angle for the polarisation factor (26.6 for graphite/Cu).
+    """
+    from .refdb import ReferenceDB
+    from .starter import open_starter_db
+
+    if isinstance(elements, str):
+        elements = [e for e in elements.replace(" ", ",").split(",") if e]
+    if isinstance(exclude, str):
+        exclude = [e for e in exclude.replace(" ", ",").split(",") if e]
+    own = not isinstance(db, ReferenceDB)
+    rdb = db if isinstance(db, ReferenceDB) else (open_starter_db() if db is None else ReferenceDB(db))
+    try:
+        return _identify(
+            m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, monochromator_two_theta_deg
+        )
+    finally:
+        if own:
+            rdb.close()
+
+
+def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, mono) -> Identification:
+    pattern = prepare_pattern(m)
+    table = rdb.arrays()
+    mask = table.allowed(elements, exclude)
+    n_refs = int(mask.sum())
+    x = pattern.two_theta
+    # References carry lines down to d = 1 Å: fit only where they can explain the pattern.
+    dmin_tth = two_theta_deg(1.0, pattern.wavelength_angstrom)
+    sel = x <= (dmin_tth if np.isfinite(dmin_tth) else x[-1]) - 0.5
+    peak_idx = np.searchsorted(x, pattern.peak_two_theta)
+    accepted: list[_Phase] = []
+    candidates: list[Candidate] = []
+    alternatives: dict[int, list[str]] = {}
+    model = np.zeros_like(x)
+    rwp = 1.0
+    cache: dict[int, object] = {}
+
+    def entry(eid: int):
+        if eid not in cache:
+            cache[eid] = rdb.entry(eid)
+        return cache[eid]
+
+    for _round in range(max_phases):
+        resid = pattern.net - model
+        peak_w = np.clip(resid[peak_idx], 0, None) if len(peak_idx) else np.zeros(0)
+        if len(peak_w) == 0 or peak_w.sum() < 0.02 * pattern.peak_height.sum():
+            break
+        round_mask = mask.copy()
+        for ph in accepted:
+            round_mask &= table.group != ph.entry.group_id
+        score, found, expl = figure_of_merit(table, pattern, peak_w, round_mask)
+        order = np.argsort(-score)
+        order = order[score[order] > 0]
+        _, first = np.unique(table.group[order], return_index=True)
+        short = order[np.sort(first)][:shortlist]
+        trials = []
+        taken = _peaks_explained(pattern, accepted)
+        for k in short:
+            ent = entry(int(table.ids[k]))
+            ds, shift = _best_alignment(ent, pattern, resid, mono)
+            tth, inten, d = _lines(ent, pattern, ds, mono, shift)
+            if accepted and _novelty(pattern, tth, inten, taken) < min_novelty:
+                continue  # its lines only coincide with phases already there (e.g. Si under CaF2)
+            prof = _profile(pattern, tth, inten, d)
+            coef, mdl, r = _fit(pattern, [p.profile for p in accepted] + [prof], sel)
+            if coef[-1] <= 0:
+                continue
+            trials.append((r, _Phase(ent, ds, shift, prof, tth, float(found[k]), float(score[k]), float(expl[k])), coef))
+        if not trials:
+            break
+        trials.sort(key=lambda t: t[0])
+        best_r, best, _ = trials[0]
+        gain = (rwp - best_r) / rwp
+        for r, ph, _ in trials[:8]:
+            g = (rwp - r) / rwp
+            candidates.append(Candidate(
+                name=ph.entry.name, formula=ph.entry.formula, space_group=ph.entry.space_group,
+                score=round(float(ph.lines_found * np.sqrt(max(g, 0) / max(gain, 1e-9))), 4),
+                reference_id=ph.entry.id, lines_found=round(ph.lines_found, 4),
+                pattern_explained=round(ph.explained, 4), profile_gain=round(float(g), 4),
+                alternative_to=None if ph is best else best.entry.name,
+            ))
+        if gain < min_gain or best.lines_found < 0.3:
+            break
+        alternatives[best.entry.id] = [
+            f"{ph.entry.name} ({ph.entry.formula}, {ph.entry.space_group})"
+            for r, ph, _ in trials[1:6]
+            if (rwp - r) >= 0.8 * (rwp - best_r) and ph.entry.formula == best.entry.formula
+        ]
+        accepted.append(best)
+        _, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
+
+    # Drop phases that the others make redundant.
+    changed = True
+    while changed and len(accepted) > 1:
+        changed = False
+        for i in range(len(accepted)):
+            rest = accepted[:i] + accepted[i + 1 :]
+            _, _, r = _fit(pattern, [p.profile for p in rest], sel)
+            if (r - rwp) / max(rwp, 1e-12) < min_gain / 2:
+                accepted = rest
+                _, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
+                changed = True
+                break
+    coef, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
+    return _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, n_refs, sel)
+
+
+def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, n_refs, sel):
+    mass = np.array([c * p.entry.density_g_cm3 for c, p in zip(coef, accepted)])
+    frac = mass / mass.sum() if mass.sum() > 0 else mass
+    net_total = float(pattern.net[sel].sum()) or 1.0
+    phases = []
+    for c, f, p in zip(coef, frac, accepted):
+        share = float((c * p.profile[sel]).sum() / net_total)
+        phases.append(PhaseMatch(
+            name=p.entry.name, formula=p.entry.formula, space_group=p.entry.space_group,
+            score=round(float(np.clip(p.lines_found * min(1.0, share * 4 + 0.5), 0, 1)), 4),
+            weight_fraction=round(float(f), 4), reference_id=p.entry.id, rir=round(p.entry.rir, 4),
+            scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3), lines_found=round(p.lines_found, 4),
+            alternatives=tuple(alternatives.get(p.entry.id, ())),
+        ))
+    phases.sort(key=lambda ph: -ph.weight_fraction)
+    peaks, unexplained = [], []
+    idx = np.searchsorted(pattern.two_theta, pattern.peak_two_theta)
+    for t, h, i in zip(pattern.peak_two_theta, pattern.peak_height, idx):
+        by = []
+        for p in accepted:
+            lines = p.tth
+            if pattern.wavelength2_angstrom:
+                lines = np.concatenate([lines, two_theta_deg(
+                    pattern.wavelength_angstrom / (2 * np.sin(np.radians(lines / 2))), pattern.wavelength2_angstrom)])
+            if len(lines) and np.min(np.abs(lines - t)) <= _tolerance_deg(t):
+                by.append(p.entry.name)
+        d = pattern.wavelength_angstrom / (2 * np.sin(np.radians(t / 2)))
+        pk = ObservedPeak(round(float(t), 4), round(float(d), 5), round(float(h), 3), tuple(by))
+        peaks.append(pk)
+        if sel[min(i, len(sel) - 1)] and model[i] < 0.5 * pattern.net[i] and (
+            pattern.net[i] - model[i]
+        ) > 4 * pattern.noise:
+            unexplained.append(pk)
+    explained = float(np.clip(model[sel].sum() / max(pattern.net[sel].sum(), 1e-30), 0, 1))
+    seen, ranked = set(), []
+    for c in sorted(candidates, key=lambda c: -c.score):
+        if c.reference_id not in seen:
+            seen.add(c.reference_id)
+            ranked.append(c)
+    return Identification(
+        phases=tuple(phases), candidates=tuple(ranked[:20]), peaks=tuple(peaks),
+        unexplained_peaks=tuple(unexplained), rwp=round(float(rwp), 4), explained_fraction=round(explained, 4),
+        wavelength_angstrom=pattern.wavelength_angstrom, n_references=n_refs, database=str(rdb.path),
+        confidence=round(float(np.clip(1 - rwp, 0, 1)) * (1 - len(unexplained) / max(len(peaks), 1)), 4),
+    )
