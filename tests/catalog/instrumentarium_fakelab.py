@@ -104,12 +104,12 @@ class FakeLabReader(Reader):
         peaks = _floats(keys.get("peaks", ""))
         files = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
         source = Source.from_files(files, reader=self.name, reader_version=self.version, format="fakelab")
-        when = dt.datetime(2024, 5, int(keys.get("day", "1")), 12, 0, tzinfo=dt.timezone.utc)
+        when = dt.datetime(2024, 5, int(keys.get("day", "1")), 12, 0, tzinfo=dt.UTC)
         if kind == "xrd":
             x = np.linspace(10.0, 80.0, 701)
-            acq: object = XRDAcquisition(acquired_at=when, title=keys.get("title"), wavelength_angstrom=1.5406,
-                                         anode="Cu", two_theta_start_deg=10.0, two_theta_end_deg=80.0,
-                                         step_deg=0.1)
+            acq: object = XRDAcquisition(acquired_at=when, title=keys.get("title"),
+                                         wavelength_angstrom=1.5406, anode="Cu", two_theta_start_deg=10.0,
+                                         two_theta_end_deg=80.0, step_deg=0.1)
             axis = Axis("two_theta", "deg", x)
             technique = "fakexrd"
         elif kind == "nmr":

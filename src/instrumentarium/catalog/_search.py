@@ -138,7 +138,8 @@ def _files(session: Session, dataset_ids: Sequence[int]) -> dict[int, list[RawFi
     return out
 
 
-def _summary(m: MeasurementRow, ds: Dataset, files: list[RawFile], run: ProcessingRun | None) -> dict[str, Any]:
+def _summary(m: MeasurementRow, ds: Dataset, files: list[RawFile],
+             run: ProcessingRun | None) -> dict[str, Any]:
     return {
         "id": m.id,
         "technique": m.technique,

@@ -137,7 +137,7 @@ def write_outcome(session: Session, outcome: DatasetOutcome, ingest_key: str) ->
             error=scan.error,
             nxs_path=scan.nxs_path,
             duration_s=scan.duration_s,
-            finished_at=_dt.datetime.now(_dt.timezone.utc),
+            finished_at=_dt.datetime.now(_dt.UTC),
         )
         session.add(run)
         session.flush()
