@@ -33,7 +33,7 @@ from ._catalog import Catalog
 from ._discover import DatasetCandidate, dataset_files, discover, hash_dataset
 from ._models import Dataset, MeasurementRow, ProcessingRun, RawFile
 from ._work import DatasetOutcome, IngestTask, ingest_key, run_task
-from ._write import completed_key_exists, write_outcome
+from ._write import completed_key_exists, relocate, write_outcome
 
 __all__ = ["IngestSummary", "ingest"]
 
@@ -187,8 +187,9 @@ def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: s
         except OSError:  # unreadable: let the worker fail and record it
             sha = hashlib.sha256(f"unreadable:{cand.path}".encode()).hexdigest()
             hashed = files
-        with cat.reading() as s:
+        with cat.session() as s:
             if completed_key_exists(s, sha, key):
+                relocate(s, sha, cand.path, hashed)
                 done(cand, "", "unchanged")
                 continue
         yield IngestTask(path=cand.path, is_folder=cand.is_folder, reader=cand.reader,

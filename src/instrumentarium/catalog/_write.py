@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -34,7 +35,7 @@ from ._models import (
 )
 from ._work import DatasetOutcome, ScanOutcome
 
-__all__ = ["write_outcome", "completed_key_exists"]
+__all__ = ["write_outcome", "completed_key_exists", "relocate"]
 
 _RESULT_TABLES = {"peaks": PeakRow, "multiplets": MultipletRow, "phases": PhaseRow, "metrics": MetricRow,
                   "results": ResultRow}
@@ -69,6 +70,22 @@ def completed_key_exists(session: Session, dataset_sha256: str, ingest_key: str)
         .limit(1)
     )
     return session.scalars(stmt).first() is not None
+
+
+def relocate(session: Session, dataset_sha256: str, path: str, files: list[RawFileInfo]) -> None:
+    """Remember that a known dataset now lives at ``path`` (moved or copied)."""
+    ds = session.scalars(select(Dataset).where(Dataset.sha256 == dataset_sha256)).first()
+    if ds is None:
+        return
+    ds.path = path
+    existing = {rf.path: rf for rf in session.scalars(select(RawFile).where(RawFile.dataset_id == ds.id))}
+    for f in files:
+        if f.path not in existing:
+            session.add(RawFile(dataset_id=ds.id, path=f.path, size_bytes=f.size_bytes, sha256=f.sha256 or "",
+                                mtime_ns=f.mtime_ns))
+    for rf in existing.values():
+        if not Path(rf.path).exists():
+            session.delete(rf)
 
 
 def _dataset(session: Session, outcome: DatasetOutcome) -> Dataset:
