@@ -91,12 +91,13 @@ def make_engine(url: str | os.PathLike[str] | None = None) -> Engine:
         ) from None
 
 
-def _alembic_config(engine: Engine):
+def _alembic_config():
     from alembic.config import Config
 
+    # no URL in the config (a '%' in a password would break its interpolation): the
+    # migrations run on the connection handed over in ``attributes``
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
@@ -104,7 +105,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the catalog schema to ``revision`` with the package's Alembic migrations."""
     from alembic import command
 
-    cfg = _alembic_config(engine)
+    cfg = _alembic_config()
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
