@@ -1,5 +1,6 @@
 """``python -m instrumentarium``: the command line."""
 
-from .cli import main
+from instrumentarium.cli import main
 
-main(prog_name="instrumentarium")
+if __name__ == "__main__":
+    main(prog_name="instrumentarium")

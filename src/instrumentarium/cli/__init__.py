@@ -34,6 +34,10 @@ from ._xrd import xrd  # noqa: E402
 main.add_command(xrd)
 
 # catalog and reports
+from ._catalog import ingest_command, report_command, search_command, show_command  # noqa: E402
+
+for _cmd in (ingest_command, search_command, show_command, report_command):
+    main.add_command(_cmd)
 
 
 # web
