@@ -35,6 +35,10 @@ for _cmd in (info, formats, plugins, process):
 
 
 # web
+from ._web import demo, serve  # noqa: E402
+
+main.add_command(serve)
+main.add_command(demo)
 
 
 # live
