@@ -132,20 +132,25 @@ def _candidates(root: Path) -> list[Path]:
     return out
 
 
-def find_measurements(root: Path) -> tuple[list[tuple[Path, list[Measurement]]], list[tuple[Path, str]]]:
+def find_measurements(
+    root: Path,
+) -> tuple[list[tuple[Path, list[Measurement]]], list[tuple[Path, str]], list[Path]]:
     """Read every measurement under ``root``.
 
     A folder a reader claims (a Bruker experiment) is read as one; what is inside it is
-    not tried again. Returns ``(found, failures)``: failures are files a reader claimed
-    but could not read, with the reason.
+    not tried again. Returns ``(found, failures, skipped)``: failures are files a reader
+    claimed but could not read, with the reason; skipped are files no reader claims.
     """
     found: list[tuple[Path, list[Measurement]]] = []
     failures: list[tuple[Path, str]] = []
+    skipped: list[Path] = []
     claimed: list[Path] = []
     for p in _candidates(root):
         if any(p.is_relative_to(c) for c in claimed):
             continue
         if not sniff(p):
+            if p.is_file():
+                skipped.append(p)
             continue
         try:
             found.append((p, read_all(p)))
@@ -154,7 +159,8 @@ def find_measurements(root: Path) -> tuple[list[tuple[Path, list[Measurement]]],
             failures.append((p, str(exc)))
             if p.is_dir():
                 claimed.append(p)
-    return found, failures
+    skipped = [p for p in skipped if not any(p.is_relative_to(c) for c in claimed)]
+    return found, failures, skipped
 
 
 def _process(m: Measurement, recipe: str) -> tuple[Measurement, Any]:
@@ -179,7 +185,7 @@ def ingest_path(
     a warning. Raises :class:`UploadError` (422) when nothing readable is found.
     """
     base = display_root or (root if root.is_dir() else root.parent)
-    found, failures = find_measurements(root)
+    found, failures, skipped = find_measurements(root)
     ids: list[int] = []
     failed: list[dict[str, Any]] = []
     for path, items in found:
@@ -199,7 +205,10 @@ def ingest_path(
             "(run `instrumentarium formats` for the formats that can be read)",
             status=422,
         )
-    return {"ids": ids, "failures": failed}
+    def shown(p: Path) -> str:
+        return str(p.relative_to(base)) if p.is_relative_to(base) else p.name
+
+    return {"ids": ids, "failures": failed, "skipped": [shown(p) for p in skipped]}
 
 
 def save_upload(stream: Any, dest: Path, limits: Limits) -> int:
