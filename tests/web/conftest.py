@@ -8,11 +8,11 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web tests need the web extra (pip install 'instrumentarium[web]')")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from instrumentarium.web import create_app  # noqa: E402
-from instrumentarium.web._demo import fill_demo  # noqa: E402
-from instrumentarium.web._store import FolderStore  # noqa: E402
+from instrumentarium.web import create_app
+from instrumentarium.web._demo import fill_demo
+from instrumentarium.web._store import FolderStore
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ from ..model import (
     UnknownTechniqueError,
 )
 from ._api import router as api_router
+from ._errors import RequestError
 from ._pages import make_router
 from ._store import FolderStore, NotFound, Store
-from ._uploads import Limits, UploadError
+from ._uploads import Limits
 
 __all__ = ["create_app", "open_store", "plotly_js_path"]
 
@@ -63,7 +64,7 @@ def open_store(db_url: str | os.PathLike[str] | None = None) -> Store:
 
 
 def _status_of(exc: Exception) -> int:
-    if isinstance(exc, UploadError):
+    if isinstance(exc, RequestError):
         return exc.status
     if isinstance(exc, NotFound):
         return 404

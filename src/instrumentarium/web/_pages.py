@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from .._version import __version__
 from ._api import filters_from, home
+from ._errors import RequestError
 from ._service import detail
 
 __all__ = ["make_router"]
@@ -29,6 +31,15 @@ def _fmt(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
     return str(value)
+
+
+def _parse(text: str | None, convert: Callable[[str], Any], what: str) -> Any:
+    if text is None or not text.strip():
+        return None
+    try:
+        return convert(text.strip())
+    except ValueError:
+        raise RequestError(f"the {what} filter {text!r} is not valid", status=422) from None
 
 
 def make_router(template_dir: Path) -> tuple[APIRouter, Jinja2Templates]:
@@ -47,13 +58,17 @@ def make_router(template_dir: Path) -> tuple[APIRouter, Jinja2Templates]:
         request: Request,
         q: str | None = None, technique: str | None = None, nucleus: str | None = None,
         solvent: str | None = None, instrument: str | None = None, phase: str | None = None,
-        date_from: _dt.date | None = None, date_to: _dt.date | None = None,
-        peak: float | None = None, peak_tolerance: Annotated[float, Query(ge=0, le=1000)] = 0.05,
+        date_from: str | None = None, date_to: str | None = None,
+        peak: str | None = None, peak_tolerance: str | None = None,
         page: Annotated[int, Query(ge=1, le=10**6)] = 1,
         per_page: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> HTMLResponse:
-        f = filters_from(q, technique, nucleus, solvent, instrument, phase, date_from, date_to, peak,
-                         peak_tolerance, None)
+        # an HTML form sends empty fields: they mean "no filter", not an error
+        f = filters_from(q, technique, nucleus, solvent, instrument, phase,
+                         _parse(date_from, _dt.date.fromisoformat, "date from"),
+                         _parse(date_to, _dt.date.fromisoformat, "date to"),
+                         _parse(peak, float, "peak"), _parse(peak_tolerance, float, "peak tolerance") or 0.05,
+                         None)
         items, total = request.app.state.store.search(f, offset=(page - 1) * per_page, limit=per_page)
         params = {k: v for k, v in request.query_params.items() if k != "page" and v}
         pages = max(1, -(-total // per_page))

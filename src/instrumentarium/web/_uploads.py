@@ -21,16 +21,13 @@ from typing import Any
 from ..formats import read_all, sniff
 from ..model import InstrumentariumError, Measurement
 from ..pipeline import resolve_recipe
+from ._errors import RequestError
 
 __all__ = ["Limits", "UploadError", "clear", "find_measurements", "ingest_path", "safe_unzip", "save_upload"]
 
 
-class UploadError(InstrumentariumError, ValueError):
+class UploadError(RequestError):
     """An upload was refused; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        self.status = status
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
