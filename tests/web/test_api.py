@@ -17,13 +17,15 @@ def test_catalog_filters_and_pagination(client) -> None:
     cdcl3 = client.get("/api/measurements", params={"technique": "nmr", "solvent": "cdcl3"}).json()
     assert cdcl3["total"] == 3
     calcite = client.get("/api/measurements", params={"phase": "calc"}).json()
-    assert {r["title"] for r in calcite["items"]} == {"calcite powder", "quartz + calcite powder", "sand powder"}
+    assert {r["title"] for r in calcite["items"]} == {
+        "calcite powder", "quartz + calcite powder", "sand powder"}
     # a peak at 29.41 deg 2theta is calcite's strongest line; 4.12 ppm is ethyl acetate's OCH2
     assert client.get("/api/measurements", params={"peak": 29.4, "peak_tolerance": 0.05}).json()["total"] == 3
     assert client.get("/api/measurements", params={"peak": 4.12}).json()["total"] == 2
     neo = client.get("/api/measurements", params={"instrument": "NEO"}).json()
     assert neo["total"] == 3
-    dated = client.get("/api/measurements", params={"date_from": "2026-03-07", "date_to": "2026-03-09"}).json()
+    window = {"date_from": "2026-03-07", "date_to": "2026-03-09"}
+    dated = client.get("/api/measurements", params=window).json()
     assert dated["total"] > 0
     assert all("2026-03-07" <= r["acquired_at"][:10] <= "2026-03-09" for r in dated["items"])
     page2 = client.get("/api/measurements", params={"per_page": 4, "page": 2}).json()
@@ -100,7 +102,8 @@ def test_integrals_and_baseline_corrections(client) -> None:
 
 
 def test_xrd_phase_decisions(client, store) -> None:
-    r = client.post("/api/measurements/7/corrections/phases", json={"accepted": ["Quartz"], "rejected": ["Halite"]})
+    body = {"accepted": ["Quartz"], "rejected": ["Halite"]}
+    r = client.post("/api/measurements/7/corrections/phases", json=body)
     assert r.status_code == 201
     assert store.get(7)["phases"] == ["Quartz"]
     assert client.get("/api/measurements", params={"phase": "halite"}).json()["total"] == 3  # not 7 any more

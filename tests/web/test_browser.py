@@ -23,7 +23,8 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser tests need /usr/bin/chromium "
                        "(apt-get install -y chromium)"),
 ]
-playwright_sync = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (dev extra)")
+playwright_sync = pytest.importorskip("playwright.sync_api",
+                                      reason="browser tests need playwright (dev extra)")
 uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn (web extra)")
 
 from PIL import Image  # noqa: E402

@@ -88,7 +88,8 @@ def test_manual_steps_record_manual_provenance_and_replay() -> None:
 def test_phase_selection_refuses_contradictions() -> None:
     m = Measurement("xrd", np.ones(3), (Axis("two_theta", "deg", np.arange(3.0)),))
     out = step("web.xrd_phases")(m, accepted=["Quartz"], rejected=["Halite"])
-    assert [(d.name, d.accepted) for d in out.results["phase_decisions"]] == [("Quartz", True), ("Halite", False)]
+    decisions = [(d.name, d.accepted) for d in out.results["phase_decisions"]]
+    assert decisions == [("Quartz", True), ("Halite", False)]
     with pytest.raises(ProcessingError, match="both accepted and rejected"):
         step("web.xrd_phases")(m, accepted=["Quartz"], rejected=["Quartz"])
     with pytest.raises(ProcessingError, match="xrd data"):

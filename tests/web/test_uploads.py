@@ -33,7 +33,8 @@ def test_unpacks_nested_folders(tmp_path: Path) -> None:
     assert (out / "exp/1/fid").read_bytes() == b"\x00" * 16
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "a/../../evil.txt", "/etc/evil", "C:/evil.txt", "..\\evil.txt"])
+@pytest.mark.parametrize(
+    "name", ["../evil.txt", "a/../../evil.txt", "/etc/evil", "C:/evil.txt", "..\\evil.txt"])
 def test_refuses_paths_outside_the_archive(tmp_path: Path, name: str) -> None:
     z = _zip(tmp_path / "bad.zip", {name: b"x"})
     out = tmp_path / "out"
