@@ -32,6 +32,10 @@ for _cmd in (info, formats, plugins, process):
 
 
 # catalog and reports
+from ._catalog import ingest_command, report_command, search_command, show_command  # noqa: E402
+
+for _cmd in (ingest_command, search_command, show_command, report_command):
+    main.add_command(_cmd)
 
 
 # web

@@ -1,0 +1,168 @@
+"""The single writer: one dataset's outcome becomes rows in one transaction.
+
+Order of durability: the worker has already written the ``.nxs`` (atomically); the rows
+that point at it are inserted here in one transaction, so a crash leaves either all the
+rows of a dataset or none, and a rerun finishes the job. Unique constraints
+(dataset sha256; dataset + scan; dataset + scan + ingest key) make duplicates impossible
+even if two ingests were started by mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .._version import __version__
+from ._discover import RawFileInfo
+from ._models import (
+    Dataset,
+    InstrumentRow,
+    MeasurementRow,
+    MetricRow,
+    MultipletRow,
+    PeakRow,
+    PhaseRow,
+    ProcessingRun,
+    RawFile,
+    ResultRow,
+    SampleRow,
+)
+from ._work import DatasetOutcome, ScanOutcome
+
+__all__ = ["write_outcome", "completed_key_exists", "relocate"]
+
+_RESULT_TABLES = {"peaks": PeakRow, "multiplets": MultipletRow, "phases": PhaseRow, "metrics": MetricRow,
+                  "results": ResultRow}
+_MEASUREMENT_COLUMNS = ("technique", "reader", "format", "title", "acquired_at", "nucleus", "solvent",
+                        "frequency_mhz", "pulse_program", "temperature_k", "wavelength_angstrom", "anode",
+                        "shape", "acquisition", "source", "warnings")
+
+
+def _key(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _get_or_create(session: Session, cls: type, fields: dict[str, Any] | None) -> Any:
+    if not fields:
+        return None
+    known = {k: v for k, v in fields.items() if hasattr(cls, k) and k != "key"}
+    key = _key(known)
+    row = session.scalars(select(cls).where(cls.key == key)).first()
+    if row is None:
+        row = cls(key=key, **{k: (None if v is None else str(v)) for k, v in known.items()})
+        session.add(row)
+        session.flush()
+    return row
+
+
+def completed_key_exists(session: Session, dataset_sha256: str, ingest_key: str) -> bool:
+    """True when this dataset was already ingested with this recipe version (ok or failed)."""
+    stmt = (
+        select(ProcessingRun.id)
+        .join(Dataset, Dataset.id == ProcessingRun.dataset_id)
+        .where(Dataset.sha256 == dataset_sha256, ProcessingRun.ingest_key == ingest_key)
+        .limit(1)
+    )
+    return session.scalars(stmt).first() is not None
+
+
+def relocate(session: Session, dataset_sha256: str, path: str, files: list[RawFileInfo]) -> None:
+    """Remember that a known dataset now lives at ``path`` (moved or copied)."""
+    ds = session.scalars(select(Dataset).where(Dataset.sha256 == dataset_sha256)).first()
+    if ds is None:
+        return
+    ds.path = path
+    existing = {rf.path: rf for rf in session.scalars(select(RawFile).where(RawFile.dataset_id == ds.id))}
+    for f in files:
+        if f.path not in existing:
+            session.add(RawFile(dataset_id=ds.id, path=f.path, size_bytes=f.size_bytes, sha256=f.sha256 or "",
+                                mtime_ns=f.mtime_ns))
+    for rf in existing.values():
+        if not Path(rf.path).exists():
+            session.delete(rf)
+
+
+def _dataset(session: Session, outcome: DatasetOutcome) -> Dataset:
+    task = outcome.task
+    ds = session.scalars(select(Dataset).where(Dataset.sha256 == task.sha256)).first()
+    if ds is None:
+        ds = Dataset(sha256=task.sha256, path=task.path, is_folder=task.is_folder, reader=task.reader,
+                     n_files=len(task.files), size_bytes=sum(f.size_bytes for f in task.files))
+        session.add(ds)
+        session.flush()
+    else:
+        ds.path = task.path  # moved or copied: remember where it is now
+    files: dict[str, RawFileInfo] = {f.path: f for f in task.files}
+    for scan in outcome.scans:
+        for f in scan.extra_files:
+            files.setdefault(f.path, f)
+    existing = {rf.path: rf for rf in session.scalars(select(RawFile).where(RawFile.dataset_id == ds.id))}
+    for f in files.values():
+        rf = existing.get(f.path)
+        if rf is None:
+            session.add(RawFile(dataset_id=ds.id, path=f.path, size_bytes=f.size_bytes,
+                                sha256=f.sha256 or "", mtime_ns=f.mtime_ns))
+        else:
+            rf.size_bytes, rf.mtime_ns, rf.sha256 = f.size_bytes, f.mtime_ns, f.sha256 or rf.sha256
+    return ds
+
+
+def _measurement(session: Session, ds: Dataset, scan: ScanOutcome) -> MeasurementRow | None:
+    if scan.measurement is None:
+        return None
+    row = session.scalars(
+        select(MeasurementRow).where(MeasurementRow.dataset_id == ds.id,
+                                     MeasurementRow.scan_index == scan.scan_index)
+    ).first()
+    if row is None:
+        row = MeasurementRow(dataset_id=ds.id, scan_index=scan.scan_index)
+        session.add(row)
+    for col in _MEASUREMENT_COLUMNS:
+        setattr(row, col, scan.measurement.get(col))
+    inst = _get_or_create(session, InstrumentRow, scan.instrument)
+    sample = _get_or_create(session, SampleRow, scan.sample)
+    row.instrument_id = inst.id if inst is not None else None
+    row.sample_id = sample.id if sample is not None else None
+    session.flush()
+    return row
+
+
+def write_outcome(session: Session, outcome: DatasetOutcome, ingest_key: str) -> list[int]:
+    """Insert one dataset's rows (caller commits); return the new processing-run ids."""
+    ds = _dataset(session, outcome)
+    run_ids = []
+    for scan in outcome.scans:
+        m = _measurement(session, ds, scan)
+        run = ProcessingRun(
+            dataset_id=ds.id,
+            scan_index=scan.scan_index,
+            measurement_id=m.id if m is not None else None,
+            ingest_key=ingest_key,
+            recipe_request=outcome.task.recipe_request,
+            recipe_key=scan.recipe_key,
+            recipe=scan.recipe,
+            package_version=__version__,
+            provenance=scan.provenance,
+            status=scan.status,
+            stage=scan.stage,
+            error=scan.error,
+            nxs_path=scan.nxs_path,
+            duration_s=scan.duration_s,
+            finished_at=_dt.datetime.now(_dt.UTC),
+        )
+        session.add(run)
+        session.flush()
+        run_ids.append(run.id)
+        if m is None:
+            continue
+        for kind, cls in _RESULT_TABLES.items():
+            for row in scan.results.get(kind, ()):
+                session.add(cls(run_id=run.id, measurement_id=m.id, **row))
+    session.flush()
+    return run_ids
