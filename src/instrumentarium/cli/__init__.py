@@ -41,6 +41,10 @@ for _cmd in (ingest_command, search_command, show_command, report_command):
 
 
 # web
+from ._web import demo, serve  # noqa: E402
+
+main.add_command(serve)
+main.add_command(demo)
 
 
 # live

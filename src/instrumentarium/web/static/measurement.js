@@ -1,0 +1,155 @@
+// The measurement page: an interactive Plotly chart fed by /api/measurements/{id}/plot,
+// and the manual corrections, which POST to the API and open the new run.
+"use strict";
+(function () {
+  const el = document.getElementById("plot");
+  if (!el) return;
+  const mid = el.dataset.mid, run = el.dataset.run, technique = el.dataset.technique;
+  const unit = el.dataset.unit, axisName = el.dataset.axis;
+  const wavelength = parseFloat(el.dataset.wavelength);
+  const base = `/api/measurements/${mid}`;
+  const status = document.getElementById("tool-status");
+  let current = null;
+
+  function axisTitle() {
+    if (unit === "ppm") return "δ / ppm";
+    if (axisName === "two_theta") return "2θ / °";
+    return `${axisName} / ${unit}`;
+  }
+
+  function traces(d) {
+    const t = [{x: d.x, y: d.y, type: "scattergl", mode: "lines", name: "signal",
+                line: {width: 1, color: "#1f4e79"}, hoverinfo: "x+y"}];
+    if (d.peaks.length) {
+      t.push({x: d.peaks.map(p => p.x), y: d.peaks.map(p => p.y), type: "scatter", mode: "markers+text",
+              text: d.peaks.map(p => p.label), textposition: "top center", name: "peaks",
+              marker: {color: "#c0392b", size: 6, symbol: "triangle-down"}, hoverinfo: "x+text"});
+    }
+    const ymax = Math.max(...d.y.filter(v => v !== null));
+    const colors = ["#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"];
+    d.sticks.forEach((s, i) => {
+      const smax = Math.max(...s.y);
+      const xs = [], ys = [];
+      s.x.forEach((x, j) => { xs.push(x, x, null); ys.push(0, -0.15 * ymax * s.y[j] / smax, null); });
+      t.push({x: xs, y: ys, type: "scatter", mode: "lines", name: s.name,
+              line: {color: colors[i % colors.length], width: 2}, hoverinfo: "x+name"});
+    });
+    return t;
+  }
+
+  function layout(d) {
+    const shapes = [], annotations = [];
+    d.integrals.forEach(r => {
+      shapes.push({type: "rect", xref: "x", yref: "paper", x0: r.start, x1: r.end, y0: 0, y1: 1,
+                   fillcolor: "rgba(39,174,96,0.12)", line: {width: 0}});
+      if (r.label) annotations.push({x: (r.start + r.end) / 2, y: 1, xref: "x", yref: "paper",
+                                     text: r.label, showarrow: false, yanchor: "bottom"});
+    });
+    return {
+      margin: {l: 60, r: 20, t: 30, b: 50}, hovermode: "x", dragmode: "zoom", showlegend: true,
+      legend: {orientation: "h", y: 1.08},
+      xaxis: {title: {text: axisTitle()}, autorange: d.axis.reversed ? "reversed" : true,
+              showspikes: true, spikemode: "across", spikesnap: "cursor", spikethickness: 1},
+      yaxis: {title: {text: d.signal_unit}, showspikes: true, spikemode: "across", spikethickness: 1},
+      shapes: shapes, annotations: annotations,
+    };
+  }
+
+  function draw(d) {
+    current = d;
+    const keep = el.layout && el.layout.xaxis && !el.layout.xaxis.autorange ? el.layout.xaxis.range : null;
+    const lay = layout(d);
+    if (keep) { lay.xaxis.range = keep; lay.xaxis.autorange = false; }
+    return Plotly.react(el, traces(d), lay, {responsive: true, scrollZoom: true, displaylogo: false});
+  }
+
+  const readout = document.getElementById("readout");
+  function onHover(ev) {
+    const p = ev.points[0];
+    let text = unit === "ppm" ? `δ = ${p.x.toFixed(4)} ppm` : `${axisTitle().split(" /")[0]} = ${p.x.toFixed(4)} ${unit}`;
+    if (axisName === "two_theta" && wavelength > 0) {
+      const d = wavelength / (2 * Math.sin(p.x * Math.PI / 360));
+      text += `, d = ${d.toFixed(4)} Å`;
+    }
+    readout.textContent = `${text}, I = ${Number(p.y).toPrecision(5)}`;
+  }
+
+  fetch(`${base}/plot?run=${run}`).then(r => r.json()).then(d => draw(d)).then(() => {
+    el.on("plotly_hover", onHover);
+    el.dataset.ready = "1";
+  });
+
+  function zoomRange() {
+    const r = el.layout.xaxis.range;
+    if (!r) return null;
+    return [Math.max(r[0], r[1]), Math.min(r[0], r[1])];
+  }
+  document.querySelectorAll(".add-zoom").forEach(b => b.addEventListener("click", () => {
+    const r = zoomRange(), input = document.getElementById(b.dataset.target);
+    if (!r) return;
+    const txt = `${r[0].toFixed(3)}-${r[1].toFixed(3)}`.replace("--", "- -");
+    input.value = input.value ? `${input.value}; ${txt}` : txt;
+  }));
+
+  function parseRanges(text) {
+    return text.split(";").map(s => s.trim()).filter(Boolean).map(s => {
+      const m = s.match(/^(-?[\d.]+)\s*(?:-|to|,)\s*(-?[\d.]+)$/);
+      if (!m) throw new Error(`cannot read the range "${s}": write it as 4.2-4.0`);
+      return [parseFloat(m[1]), parseFloat(m[2])];
+    });
+  }
+
+  async function save(kind, body) {
+    status.textContent = "saving…";
+    try {
+      const r = await fetch(`${base}/corrections/${kind}`, {method: "POST",
+        headers: {"Content-Type": "application/json"}, body: JSON.stringify({run: Number(run), ...body})});
+      const out = await r.json();
+      if (!r.ok) { status.textContent = `error: ${out.detail}`; status.className = "error"; return; }
+      status.textContent = `saved run ${out.run}`;
+      window.location = `/measurements/${mid}?run=${out.run}`;
+    } catch (e) { status.textContent = `error: ${e.message}`; status.className = "error"; }
+  }
+
+  if (technique === "nmr") {
+    const p0 = document.getElementById("p0"), p1 = document.getElementById("p1");
+    const pivot = document.getElementById("pivot");
+    let pending = null, inflight = false;
+    function preview() {
+      document.getElementById("p0-out").textContent = p0.value;
+      document.getElementById("p1-out").textContent = p1.value;
+      if (inflight) { pending = true; return; }
+      inflight = true;
+      const q = new URLSearchParams({p0_deg: p0.value, p1_deg: p1.value, run: run});
+      if (pivot.value) q.set("pivot_ppm", pivot.value);
+      fetch(`${base}/preview/phase?${q}`).then(r => r.json()).then(d => { if (d.x) draw(d); })
+        .finally(() => { inflight = false; el.dataset.previewed = `${p0.value},${p1.value}`;
+                          if (pending) { pending = false; preview(); } });
+    }
+    [p0, p1].forEach(i => i.addEventListener("input", preview));
+    pivot.addEventListener("change", preview);
+    document.getElementById("phase-reset").addEventListener("click", () => { p0.value = 0; p1.value = 0; preview(); });
+    document.getElementById("phase-save").addEventListener("click", () => {
+      const body = {p0_deg: parseFloat(p0.value), p1_deg: parseFloat(p1.value)};
+      if (pivot.value) body.pivot_ppm = parseFloat(pivot.value);
+      save("phase", body);
+    });
+    document.getElementById("baseline-save").addEventListener("click", () => {
+      try { save("baseline", {regions_ppm: parseRanges(document.getElementById("baseline-regions").value),
+                              order: parseInt(document.getElementById("baseline-order").value, 10)}); }
+      catch (e) { status.textContent = e.message; }
+    });
+    document.getElementById("integrals-save").addEventListener("click", () => {
+      try { save("integrals", {ranges_ppm: parseRanges(document.getElementById("integral-ranges").value)}); }
+      catch (e) { status.textContent = e.message; }
+    });
+  }
+  if (technique === "xrd") {
+    const btn = document.getElementById("phases-save");
+    if (btn) btn.addEventListener("click", () => {
+      const boxes = [...document.querySelectorAll(".phase-accept")];
+      save("phases", {accepted: boxes.filter(b => b.checked).map(b => b.value),
+                      rejected: boxes.filter(b => !b.checked).map(b => b.value)});
+    });
+  }
+})();

@@ -1,0 +1,170 @@
+"""The workstation in a real headless Chromium: catalog, filters, plots, zoom, phase, upload.
+
+Needs Debian's ``chromium`` (``apt-get install -y chromium``) and Playwright's Python
+package; skipped with the reason otherwise. One browser for the module, a few pages.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser tests need /usr/bin/chromium "
+                       "(apt-get install -y chromium)"),
+]
+playwright_sync = pytest.importorskip("playwright.sync_api",
+                                      reason="browser tests need playwright (dev extra)")
+uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn (web extra)")
+
+from PIL import Image  # noqa: E402
+
+from instrumentarium.web import create_app  # noqa: E402
+from instrumentarium.web._demo import fill_demo  # noqa: E402
+from instrumentarium.web._store import FolderStore  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FolderStore]]:
+    """The app under uvicorn on a loopback port, in a thread, on a demo store."""
+    store = FolderStore(tmp_path_factory.mktemp("browser") / "store")
+    fill_demo(store)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port,
+                                        log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", store
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    ctx.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def assert_not_blank(path: Path) -> None:
+    """A screenshot with real content: many colours and contrast, not a flat page."""
+    img = np.asarray(Image.open(path).convert("L"), dtype=float)
+    assert img.std() > 10, f"{path.name} looks blank (grey-level std {img.std():.1f})"
+    assert len(np.unique(img)) > 30, f"{path.name} has only {len(np.unique(img))} grey levels"
+
+
+def test_catalog_filter_and_nmr_phase(server, page, tmp_path: Path) -> None:
+    url, store = server
+    page.goto(f"{url}/catalog")
+    assert page.locator("#results tr").count() == 12  # header + 11
+    page.screenshot(path=tmp_path / "catalog.png", full_page=True)
+    assert_not_blank(tmp_path / "catalog.png")
+
+    page.select_option("#f-technique", "nmr")
+    page.fill("input[name=solvent]", "CDCl3")
+    page.click("#apply-filters")
+    page.wait_for_url("**/catalog?*technique=nmr*")
+    assert page.locator("#results tr").count() == 4
+    assert "3 measurements" in page.locator("#count").inner_text()
+
+    page.locator("a.open", has_text="ethyl acetate in CDCl3").click()
+    page.wait_for_selector("#plot[data-ready='1']")
+    assert page.locator("#plot .main-svg").count() > 0
+
+    # zoom by dragging across the plot: the x range narrows to the dragged interval
+    box = page.locator("#plot .nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.55, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.65, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("document.getElementById('plot').layout.xaxis.autorange === false")
+    lo, hi = sorted(page.evaluate("document.getElementById('plot').layout.xaxis.range"))
+    assert 0 < hi - lo < 3  # ppm, out of 13
+    page.mouse.move(box["x"] + box["width"] * 0.6, y)
+    page.wait_for_function("document.getElementById('readout').textContent.startsWith('δ =')")
+
+    # phase by hand: p0 and p1 sliders preview live, then save as a new run
+    page.fill("#p0", "25")
+    page.wait_for_selector("#plot[data-previewed='25,0']")
+    page.fill("#p1", "-20")
+    page.wait_for_selector("#plot[data-previewed='25,-20']")
+    page.screenshot(path=tmp_path / "nmr.png", full_page=True)
+    assert_not_blank(tmp_path / "nmr.png")
+    page.click("#phase-save")
+    page.wait_for_url("**/measurements/1?run=2")
+    page.wait_for_selector("#plot[data-ready='1']")
+    runs = page.locator("#runs tr")
+    assert runs.count() == 3
+    assert "manual phase" in runs.nth(2).inner_text()
+    assert "web.nmr_phase" in page.locator("#provenance").inner_text()
+    assert [r["run"] for r in store.get(1)["runs"]] == [1, 2]
+
+
+def test_xrd_pattern_and_phase_decision(server, page, tmp_path: Path) -> None:
+    url, store = server
+    page.goto(f"{url}/catalog?technique=xrd")
+    page.locator("a.open", has_text="quartz powder").first.click()
+    page.wait_for_selector("#plot[data-ready='1']")
+    legend = page.locator("#plot .legend").text_content()
+    assert "Quartz" in legend and "Halite" in legend  # reference-phase sticks
+    page.screenshot(path=tmp_path / "xrd.png", full_page=True)
+    assert_not_blank(tmp_path / "xrd.png")
+    page.uncheck(".phase-accept[value='Halite']")
+    page.click("#phases-save")
+    page.wait_for_url("**run=2")
+    assert not page.locator(".phase-accept[value='Halite']").is_checked()
+    mid = int(page.url.split("/measurements/")[1].split("?")[0])
+    assert "Halite" not in store.get(mid)["phases"]
+
+
+def test_upload_a_zip(server, page, tmp_path: Path) -> None:
+    url, store = server
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("day2/sample.nxs", store.run_path(2).read_bytes())
+    archive = tmp_path / "day2.zip"
+    archive.write_bytes(buf.getvalue())
+    page.goto(f"{url}/upload")
+    page.set_input_files("#upload-file", str(archive))
+    page.click("#upload-submit")
+    page.wait_for_selector("a.uploaded")
+    assert "catalogued 1 measurement" in page.locator("#upload-result").inner_text()
+    page.click("a.uploaded")
+    page.wait_for_selector("#plot[data-ready='1']")
+    page.screenshot(path=tmp_path / "uploaded.png", full_page=True)
+    assert_not_blank(tmp_path / "uploaded.png")
