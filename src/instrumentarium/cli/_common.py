@@ -43,6 +43,7 @@ def echo_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     rows = [["" if v is None else str(v) for v in r] for r in rows]
     try:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
     except ImportError:  # pragma: no cover - rich is a dependency
         if title:
@@ -56,5 +57,5 @@ def echo_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     for h in headers:
         table.add_column(h, overflow="fold")
     for r in rows:
-        table.add_row(*r)
+        table.add_row(*(escape(v) for v in r))  # file patterns such as pdata/[0-9]*/1r are not markup
     Console(soft_wrap=False).print(table)
