@@ -51,3 +51,6 @@ def test_acquire_cli_writes_the_run_and_a_processed_file(tmp_path):
     m = ins.load(summary["processed"])
     assert m.technique == "xrd" and m.signal.size == 4001
     assert summary["folder"].startswith(str(tmp_path / "home" / "runs"))
+    listed = subprocess.run([sys.executable, "-m", "instrumentarium", "search", "--technique", "xrd", "--json"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert [row["id"] for row in json.loads(listed.stdout)] == [summary["catalog_id"]]

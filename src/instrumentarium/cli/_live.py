@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,13 @@ def _make_driver(name: str, options: dict[str, Any]) -> Any:
               help="Run folder (default: a new one under $INSTRUMENTARIUM_HOME/runs).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Also write the processed result to this .nxs (default: beside the run).")
+@click.option("--db", default=None, help="Catalog URL (default: the catalog in $INSTRUMENTARIUM_HOME).")
+@click.option("--no-catalog", is_flag=True, help="Do not put the result into the catalog.")
 @json_option
 @handle_errors
 def acquire(driver_name: str, scans: int | None, scan_time: float | None, points: int | None,
             step: float | None, chunk_time: float | None, seed: int | None, folder: Path | None,
-            output: Path | None, as_json: bool) -> None:
+            output: Path | None, db: str | None, no_catalog: bool, as_json: bool) -> None:
     """Acquire a measurement, processing it live; the data are on disk as they arrive."""
     from ..formats import save
     from ..live import LiveProcessor, default_run_folder, run_acquisition
@@ -73,7 +76,7 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
             processed = result.measurement.with_warning(f"not processed: {exc}")
         nxs = output or (result.folder / "processed.nxs")
         save(processed, nxs)
-    catalog_id = _catalog_add(processed, nxs)
+    catalog_id = None if no_catalog or result.n_events == 0 else _catalog_add(result.folder, db)
     summary = {
         "run_uid": result.uid, "driver": driver.name, "folder": str(result.folder),
         "exit_status": result.exit_status, "events": result.n_events, "acquisition_s": round(result.duration_s, 3),
@@ -92,15 +95,15 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
             click.echo(f"catalog id: {catalog_id}")
 
 
-def _catalog_add(processed: Measurement | None, nxs: Path | None) -> Any:
-    """Put the processed result into the catalog of the home, when the catalog is available."""
-    if processed is None or nxs is None:
-        return None
-    try:
-        from ..catalog import add_processed  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return add_processed(processed, nxs)
+def _catalog_add(dataset: Path, db: str | None, catalog: Any = None) -> int | None:
+    """Ingest a dataset (a run folder, a vendor file or folder) into the catalog; its id."""
+    from ..catalog import ingest
+
+    summary = ingest([dataset], catalog=catalog, url=None if catalog is not None else db)
+    if summary.failures:
+        raise click.ClickException(f"{dataset}: not catalogued: {summary.failures[0].get('error', '?')}")
+    ids = summary.measurement_ids
+    return ids[0] if ids else None
 
 
 @click.command()
@@ -110,40 +113,37 @@ def _catalog_add(processed: Measurement | None, nxs: Path | None) -> Any:
 @click.option("--poll", type=float, default=0.5, show_default=True, help="Seconds between looks.")
 @click.option("--once", is_flag=True, help="Take what is complete now, then exit.")
 @click.option("--duration", type=float, default=None, help="Stop after this many seconds.")
+@click.option("--db", default=None, help="Catalog URL (default: the catalog in $INSTRUMENTARIUM_HOME).")
 @handle_errors
-def watch(folder: Path, settle: float, poll: float, once: bool, duration: float | None) -> None:
+def watch(folder: Path, settle: float, poll: float, once: bool, duration: float | None, db: str | None) -> None:
     """Watch FOLDER and process every complete dataset that appears in it, exactly once."""
     from .._home import home_path
-    from ..formats import save
+    from ..catalog import Catalog
     from ..live.watcher import FolderWatcher
-    from ..pipeline import process
 
-    out_dir = home_path("watch", "processed", create_parent=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    catalog = Catalog(db)
 
     def handle(path: Path, items: list[Measurement]) -> None:
-        for i, m in enumerate(items):
-            processed = process(m)
-            stem = f"{path.name}-{m.source.fingerprint[:12]}-{i}"
-            target = out_dir / f"{stem}.nxs"
-            save(processed, target)
-            cid = _catalog_add(processed, target)
-            click.echo(f"{path}: {m.technique} -> {target}" + (f" (catalog id {cid})" if cid is not None else ""))
+        cid = _catalog_add(path, db, catalog)
+        click.echo(f"{path}: {items[0].technique}, catalog id {cid}")
 
     def failed(path: Path, exc: Exception) -> None:
         click.echo(f"{path}: error: {exc}", err=True)
 
-    watcher = FolderWatcher(folder, handle, ledger=home_path("watch", "ledger.jsonl"), settle_s=settle,
-                            poll_s=poll, on_error=failed)
-    if once:
-        deadline = time.monotonic() + settle + 2 * poll
-        while time.monotonic() < deadline:
-            watcher.poll_once()
-            time.sleep(poll)
-        return
-    end = None if duration is None else time.monotonic() + duration
-    click.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
+    folder_key = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:16]
+    ledger = home_path("watch", f"ledger-{folder_key}.jsonl")
+    watcher = FolderWatcher(folder, handle, ledger=ledger, settle_s=settle, poll_s=poll, on_error=failed)
     try:
+        if once:
+            deadline = time.monotonic() + settle + 2 * poll
+            while time.monotonic() < deadline:
+                watcher.poll_once()
+                time.sleep(poll)
+            return
+        end = None if duration is None else time.monotonic() + duration
+        click.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
         watcher.run(until=(lambda: time.monotonic() >= end) if end else None)
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+    finally:
+        catalog.close()

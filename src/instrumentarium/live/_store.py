@@ -114,11 +114,13 @@ def read_documents(folder: str | os.PathLike[str]) -> RunDocuments:
     descriptors: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     stop = None
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     for i, line in enumerate(lines):
         try:
             name, doc = json.loads(line)
-        except (json.JSONDecodeError, ValueError):
+            if not isinstance(doc, dict):
+                raise ValueError("not a document")
+        except (json.JSONDecodeError, ValueError, TypeError):
             if i == len(lines) - 1:
                 break  # the write in progress when the run was killed
             raise FormatError(f"documents.jsonl line {i + 1} is not a document", path=folder) from None
