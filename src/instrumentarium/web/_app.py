@@ -24,6 +24,7 @@ from ..model import (
 )
 from ._api import router as api_router
 from ._errors import RequestError
+from ._live import LiveService, make_live_router
 from ._pages import make_router
 from ._store import FolderStore, NotFound, Store
 from ._uploads import Limits
@@ -130,6 +131,8 @@ def create_app(
     pages, templates = make_router(_HERE / "templates")
     app.state.templates = templates
     app.include_router(pages)
+    app.state.live = LiveService(app.state.store)
+    app.include_router(make_live_router(templates))
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     js = plotly_js_path()
 
