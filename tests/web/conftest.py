@@ -12,15 +12,21 @@ from fastapi.testclient import TestClient
 
 from instrumentarium.web import create_app
 from instrumentarium.web._demo import fill_demo
+from instrumentarium.web._queries import CatalogStore
 from instrumentarium.web._store import FolderStore
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> FolderStore:
-    """A folder store holding the demo catalog (6 NMR, 4 XRD, 1 failure)."""
-    s = FolderStore(tmp_path / "store")
+@pytest.fixture(params=["folder", "catalog"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """The demo catalog (6 NMR, 4 XRD; a failure in the folder store) in each kind of store."""
+    if request.param == "folder":
+        s = FolderStore(tmp_path / "store")
+    else:
+        s = CatalogStore.open(tmp_path / "catalog.sqlite")
     fill_demo(s)
-    return s
+    yield s
+    if request.param == "catalog":
+        s.catalog.close()
 
 
 @pytest.fixture
