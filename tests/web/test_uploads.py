@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from instrumentarium.model import TruncatedFileError
-from instrumentarium.pipeline import Recipe
-from instrumentarium.plugins import register, techniques, unregister
+from instrumentarium.plugins import register, unregister
 from instrumentarium.web._store import FolderStore
 from instrumentarium.web._uploads import Limits, UploadError, safe_unzip
 
@@ -138,35 +137,12 @@ class _BrokenReader:
         raise TruncatedFileError("the FID ends after 12 of 4096 points", path=path)
 
 
-class _PassThroughNMR:
-    """An NMR technique whose recipe keeps an already processed measurement as it is."""
-
-    name = "nmr"
-    label = "NMR (test)"
-
-    def auto_recipe(self, m):
-        return Recipe((), name="auto", technique="nmr")
-
-    vendor_recipe = auto_recipe
-
-    def analyze(self, m, **options):
-        return None
-
-    def summary(self, m):
-        return {"nucleus": m.acquisition.nucleus}
-
-
 @pytest.fixture
-def broken_reader():
-    """A reader that always fails, and (for the catalog's ingest) an NMR technique to process with."""
+def broken_reader(nmr_technique):
+    """A reader that always fails (and an NMR technique for the catalog's ingest to process with)."""
     register("readers", _BrokenReader.name, _BrokenReader())
-    had_nmr = "nmr" in techniques()
-    if not had_nmr:
-        register("techniques", "nmr", _PassThroughNMR())
     yield
     unregister("readers", _BrokenReader.name)
-    if not had_nmr:
-        unregister("techniques", "nmr")
 
 
 def test_upload_a_folder_as_zip_catalogues_it(client, store, broken_reader) -> None:

@@ -64,7 +64,8 @@ def open_store(db_url: str | os.PathLike[str] | None = None) -> Store:
     try:
         from ._queries import CatalogStore
     except ImportError as exc:
-        raise CatalogError(f"the SQL catalog is not available ({exc}); give a folder:// store instead") from None
+        raise CatalogError(
+            f"the SQL catalog is not available ({exc}); give a folder:// store instead") from None
     return CatalogStore.open(text)
 
 

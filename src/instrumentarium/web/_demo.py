@@ -152,7 +152,8 @@ def fill_demo(store: Store) -> list[int]:
     existing, total = store.search(Filters(), limit=1000)
     if total:
         return [r["id"] for r in existing if r["status"] == "ok"]
-    ids = [store.add(m, run_label="demo", filename=f"demo/{m.acquisition.title}") for m in demo_measurements()]
+    ids = [store.add(m, run_label="demo", filename=f"demo/{m.acquisition.title}")
+           for m in demo_measurements()]
     if isinstance(store, FolderStore):  # the SQL catalog records failures of its own ingests only
         store.add_failure("broken.fid.zip", "demo: a truncated FID (a failure shows on the home page)")
     return ids

@@ -91,8 +91,10 @@ def _conditions(f: Filters, latest) -> list[Any]:
         conds.append(or_(
             func.lower(MeasurementRow.title).like(pat, escape="\\"),
             func.lower(MeasurementRow.technique).like(pat, escape="\\"),
-            MeasurementRow.dataset_id.in_(select(Dataset.id).where(func.lower(Dataset.path).like(pat, escape="\\"))),
-            MeasurementRow.sample_id.in_(select(SampleRow.id).where(func.lower(SampleRow.name).like(pat, escape="\\"))),
+            MeasurementRow.dataset_id.in_(
+                select(Dataset.id).where(func.lower(Dataset.path).like(pat, escape="\\"))),
+            MeasurementRow.sample_id.in_(
+                select(SampleRow.id).where(func.lower(SampleRow.name).like(pat, escape="\\"))),
         ))
     return conds
 
@@ -128,7 +130,8 @@ class CatalogStore:
             runs.setdefault(run.measurement_id, []).append(run)
         latest = {mid: rs[-1].id for mid, rs in runs.items()}
         phases: dict[int, list[str]] = {}
-        for p in s.scalars(select(PhaseRow).where(PhaseRow.run_id.in_(latest.values())).order_by(PhaseRow.id)):
+        for p in s.scalars(select(PhaseRow).where(PhaseRow.run_id.in_(latest.values()))
+                           .order_by(PhaseRow.id)):
             if p.result != "phase_decisions":
                 phases.setdefault(p.measurement_id, []).append(p.name or p.formula or "?")
         rejected = self._rejected(s, list(latest.values()))
@@ -155,9 +158,11 @@ class CatalogStore:
                 "created_at": r.created_at.isoformat() if r.created_at else "",
                 "filename": Path(paths.get(r.dataset_id, "")).name or None,
                 "technique": r.technique, "title": r.title, "sample": sample.name if sample else None,
-                "nucleus": r.nucleus, "solvent": r.solvent, "instrument": _instrument_text(insts.get(r.instrument_id)),
+                "nucleus": r.nucleus, "solvent": r.solvent,
+                "instrument": _instrument_text(insts.get(r.instrument_id)),
                 "acquired_at": r.acquired_at.isoformat() if r.acquired_at else None,
-                "phases": [n for n in dict.fromkeys(phases.get(r.id, [])) if n not in rejected.get(r.id, set())],
+                "phases": [n for n in dict.fromkeys(phases.get(r.id, []))
+                           if n not in rejected.get(r.id, set())],
                 "peaks": peaks.get(r.id, []), "warnings": list(r.warnings or []),
                 "runs": [{"run": x.id, "label": x.recipe_request, "created_at": x.finished_at.isoformat(),
                           "manual": any(p.get("manual") for p in (x.provenance or []) if isinstance(p, dict)),
@@ -176,7 +181,9 @@ class CatalogStore:
                     out.setdefault(row.measurement_id, set()).add(str(d.get("name")))
         return out
 
-    def search(self, filters: Filters, *, offset: int = 0, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+    def search(
+        self, filters: Filters, *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[dict[str, Any]], int]:
         """Measurements matching ``filters``, newest first, one page, and the total count."""
         if filters.status == "failed":
             return self._failures(offset, limit)
@@ -247,13 +254,15 @@ class CatalogStore:
     def _write_run(self, s: Session, ds: Dataset, row: MeasurementRow, m: Measurement, recipe: Any,
                    label: str) -> int:
         key = uuid.uuid4().hex
-        target = self.root / ds.sha256[:2] / ds.sha256 / f"scan{row.scan_index:03d}-{label[:12].replace(' ', '_')}-{key[:12]}.nxs"
+        slug = "".join(c if c.isalnum() else "_" for c in label[:12])
+        target = self.root / ds.sha256[:2] / ds.sha256 / f"scan{row.scan_index:03d}-{slug}-{key[:12]}.nxs"
         target.parent.mkdir(parents=True, exist_ok=True)
         save(m, target, recipe=recipe)
         run = ProcessingRun(
             dataset_id=ds.id, scan_index=row.scan_index, measurement_id=row.id,
             ingest_key=hashlib.sha256(key.encode()).hexdigest(), recipe_request=label[:64],
-            recipe_key=getattr(recipe, "fingerprint", None), recipe=recipe.to_dict() if recipe is not None else None,
+            recipe_key=getattr(recipe, "fingerprint", None),
+            recipe=recipe.to_dict() if recipe is not None else None,
             package_version=__version__, provenance=to_plain(m.provenance), status="ok", nxs_path=str(target),
             finished_at=_dt.datetime.now(_dt.UTC))
         s.add(run)
@@ -283,7 +292,8 @@ class CatalogStore:
         with self.catalog.session() as s:
             ds = s.scalars(select(Dataset).where(Dataset.sha256 == digest)).first()
             if ds is None:
-                ds = Dataset(sha256=digest, path=filename or (m.source.paths[0] if m.source.paths else "memory"),
+                path = filename or (m.source.paths[0] if m.source.paths else "memory")
+                ds = Dataset(sha256=digest, path=path,
                              is_folder=False, reader=m.source.reader, n_files=len(m.source.paths))
                 s.add(ds)
                 s.flush()
