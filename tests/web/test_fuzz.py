@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,19 +12,19 @@ schemathesis = pytest.importorskip("schemathesis", reason="API fuzzing needs sch
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from instrumentarium.web import create_app  # noqa: E402
-from instrumentarium.web._demo import fill_demo  # noqa: E402
-from instrumentarium.web._store import FolderStore  # noqa: E402
+from instrumentarium.web._queries import CatalogStore  # noqa: E402
 from instrumentarium.web._uploads import Limits  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory):
-    """The app's OpenAPI schema, bound to an app on a demo store."""
-    root: Path = tmp_path_factory.mktemp("fuzz")
-    store = FolderStore(root / "store")
-    fill_demo(store)
+def api_schema(tmp_path_factory: pytest.TempPathFactory, _demo_templates: dict[str, Path]):
+    """The app's OpenAPI schema, bound to an app on a copy of the demo SQL catalog."""
+    root: Path = tmp_path_factory.mktemp("fuzz") / "catalog"
+    shutil.copytree(_demo_templates["catalog"], root)
+    store = CatalogStore.open(root / "catalog.sqlite")
     app = create_app(store=store, limits=Limits(max_upload_bytes=1 << 20))
-    return schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    yield schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    store.catalog.close()
 
 
 def test_no_server_errors(api_schema) -> None:

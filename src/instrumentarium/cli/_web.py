@@ -39,7 +39,8 @@ def _app(db: str | None):
 
 @click.command()
 @click.option("--db", default=None, metavar="URL",
-              help="Catalog location: a folder (default: $INSTRUMENTARIUM_HOME/web).")
+              help="Catalog URL or SQLite path (default: the catalog of `instrumentarium ingest`), "
+                   "or folder://PATH for a folder of .nxs files.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -51,7 +52,7 @@ def serve(db: str | None, host: str, port: int) -> None:
 
 @click.command()
 @click.option("--db", default=None, metavar="URL",
-              help="Where to put the demo catalog (default: $INSTRUMENTARIUM_HOME/demo).")
+              help="Where to put the demo catalog (default: $INSTRUMENTARIUM_HOME/demo/catalog.sqlite).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-serve", is_flag=True, help="Only fill the demo catalog, print what it holds (JSON).")
@@ -64,7 +65,9 @@ def demo(db: str | None, host: str, port: int, no_serve: bool) -> None:
         from ..web._demo import fill_demo
     except ImportError as exc:
         raise InstrumentariumError(f"the demo needs the web extra ({exc})") from None
-    target = db or str(Path(home()) / "demo")
+    if db is None:
+        (home() / "demo").mkdir(parents=True, exist_ok=True)
+    target = db or str(home() / "demo" / "catalog.sqlite")
     app = _app(target)
     ids = fill_demo(app.state.store)
     if no_serve:

@@ -16,7 +16,7 @@ from ..model import to_plain
 from ._service import apply_correction, detail, export_csv, exporter_for, preview_phase
 from ._store import Filters, Store
 from ._summary import plot_data
-from ._uploads import Limits, UploadError, clear, ingest_path, safe_unzip, save_upload
+from ._uploads import Limits, UploadError, clear, safe_unzip, save_upload
 
 __all__ = ["router", "filters_from"]
 
@@ -227,9 +227,13 @@ def upload(
             root.mkdir()
             safe_unzip(target, root, limits)
             target.unlink()
-            out = ingest_path(root, store.add, store.add_failure, recipe=recipe, display_root=work)
+            out = store.ingest(root, recipe=recipe, display_root=work)
         else:
-            out = ingest_path(target, store.add, store.add_failure, recipe=recipe, display_root=work)
+            out = store.ingest(target, recipe=recipe, display_root=work)
+        if not out["ids"] and not out["failures"]:
+            raise UploadError(
+                f"no measurement found in {raw_name}: no reader recognises any file in it "
+                "(run `instrumentarium formats` for the formats that can be read)", status=422)
     except BaseException:
         clear(work)
         raise

@@ -50,18 +50,24 @@ def plotly_js_path() -> Path:
 
 
 def open_store(db_url: str | os.PathLike[str] | None = None) -> Store:
-    """The store behind ``db_url``: a folder (or ``folder://PATH``); default ``$INSTRUMENTARIUM_HOME/web``."""
-    if db_url is None:
-        return FolderStore(home() / "web")
-    text = os.fspath(db_url)
-    if text.startswith("folder://"):
+    """The store behind ``db_url``.
+
+    ``None``, an SQLAlchemy URL or a ``.sqlite``/``.db`` path: the SQL catalog
+    (``instrumentarium.catalog``; default ``$INSTRUMENTARIUM_HOME/catalog.sqlite``, the
+    one ``instrumentarium ingest`` fills). An existing folder holding a web ``index.json``,
+    or ``folder://PATH``: a :class:`FolderStore` of ``.nxs`` files.
+    """
+    text = None if db_url is None else os.fspath(db_url)
+    if text is not None and text.startswith("folder://"):
         return FolderStore(Path(text.removeprefix("folder://")))
-    if "://" in text:
+    if text is not None and "://" not in text and (Path(text) / "index.json").is_file():
+        return FolderStore(Path(text))
+    try:
+        from ._queries import CatalogStore
+    except ImportError as exc:
         raise CatalogError(
-            f"cannot open {text!r}: SQL catalog URLs need the catalog package's store, which this "
-            "version of the web app does not have yet; give a folder path instead"
-        )
-    return FolderStore(Path(text))
+            f"the SQL catalog is not available ({exc}); give a folder:// store instead") from None
+    return CatalogStore.open(text)
 
 
 def _status_of(exc: Exception) -> int:
@@ -104,6 +110,8 @@ def create_app(
     )
     app.state.store = store if store is not None else open_store(db_url)
     app.state.limits = limits or Limits()
+    if upload_dir is None:
+        upload_dir = getattr(app.state.store, "upload_dir", None)
     if upload_dir is None:
         root = getattr(app.state.store, "root", None)
         upload_dir = Path(root) / "raw" if root is not None else home() / "uploads"

@@ -26,7 +26,7 @@ from ..model import (
     Sample,
     XRDAcquisition,
 )
-from ._store import Filters, Store
+from ._store import Filters, FolderStore, Store
 
 __all__ = ["NMR_COMPOUNDS", "PHASES", "demo_measurements", "fill_demo", "nmr_spectrum", "xrd_pattern"]
 
@@ -37,6 +37,8 @@ NMR_COMPOUNDS: dict[str, list[tuple[float, int, int, float]]] = {
     "toluene": [(7.25, 2, 0, 0.0), (7.17, 3, 0, 0.0), (2.36, 3, 0, 0.0)],
 }
 _SOLVENT_PEAK = {"CDCl3": 7.26, "DMSO-d6": 2.50, "C6D6": 7.16}
+
+FORMULAS = {"Quartz": "SiO2", "Calcite": "CaCO3", "Halite": "NaCl"}
 
 # Cu Ka1 reflections: (2theta deg, relative intensity)
 PHASES: dict[str, list[tuple[float, float]]] = {
@@ -109,7 +111,7 @@ def demo_measurements() -> Iterator[Measurement]:
     for i, s in enumerate(nmr):
         ppm, spec, shifts = nmr_spectrum(s.compound, solvent=s.solvent, n=16384, seed=i,
                                          p0_error_deg=25.0 + 10 * i)
-        peaks = tuple(GenericRecord("demo.peak", {"position_ppm": d, "label": f"{d:.2f}"}) for d in shifts)
+        peaks = tuple(GenericRecord("demo.peak", {"ppm": d, "label": f"{d:.2f}"}) for d in shifts)
         yield Measurement(
             technique="nmr", signal=spec, axes=(_Axis("chemical_shift", "ppm", ppm),), signal_unit="arb",
             acquisition=NMRAcquisition(
@@ -127,7 +129,7 @@ def demo_measurements() -> Iterator[Measurement]:
         tt, y = xrd_pattern(fr, seed=10 + i)
         cands = [(ph, 0.95 - 0.1 * k) for k, ph in enumerate(fr)] + [("Halite", 0.21)]
         phases = tuple(GenericRecord("demo.phase_candidate", {
-            "name": ph, "score": score,
+            "name": ph, "formula": FORMULAS[ph], "score": score,
             "two_theta_deg": [p for p, _ in PHASES[ph]], "intensity": [float(v) for _, v in PHASES[ph]],
         }) for ph, score in cands)
         peaks = tuple(GenericRecord("demo.peak", {"two_theta_deg": p, "label": f"{p:.2f}"})
@@ -150,6 +152,8 @@ def fill_demo(store: Store) -> list[int]:
     existing, total = store.search(Filters(), limit=1000)
     if total:
         return [r["id"] for r in existing if r["status"] == "ok"]
-    ids = [store.add(m, run_label="demo") for m in demo_measurements()]
-    store.add_failure("broken.fid.zip", "demo: a truncated FID (a failure shows on the home page)")
+    ids = [store.add(m, run_label="demo", filename=f"demo/{m.acquisition.title}")
+           for m in demo_measurements()]
+    if isinstance(store, FolderStore):  # the SQL catalog records failures of its own ingests only
+        store.add_failure("broken.fid.zip", "demo: a truncated FID (a failure shows on the home page)")
     return ids

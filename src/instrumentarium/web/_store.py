@@ -101,6 +101,10 @@ class Store(Protocol):
 
     def add_failure(self, filename: str, error: str) -> int: ...
 
+    def ingest(
+        self, root: Path, *, recipe: str = "auto", display_root: Path | None = None
+    ) -> dict[str, Any]: ...
+
     def stats(self) -> dict[str, Any]: ...
 
 
@@ -193,6 +197,12 @@ class FolderStore:
                                 "phases": [], "peaks": [], "runs": []}
             self._flush()
             return mid
+
+    def ingest(self, root: Path, *, recipe: str = "auto", display_root: Path | None = None) -> dict[str, Any]:
+        """Read, process and catalogue everything under ``root`` (an upload)."""
+        from ._uploads import ingest_path
+
+        return ingest_path(root, self.add, self.add_failure, recipe=recipe, display_root=display_root)
 
     # -- reading ---------------------------------------------------------------------
     def search(

@@ -179,7 +179,7 @@ def ingest_path(
 
     ``add(m, recipe=, filename=)`` and ``add_failure(filename, error)`` are the store's.
     A measurement whose technique has no plugin installed is catalogued unprocessed, with
-    a warning. Raises :class:`UploadError` (422) when nothing readable is found.
+    a warning.
     """
     base = display_root or (root if root.is_dir() else root.parent)
     found, failures, skipped = find_measurements(root)
@@ -196,12 +196,6 @@ def ingest_path(
     for path, error in failures:
         name = str(path.relative_to(base)) if path.is_relative_to(base) else path.name
         failed.append({"file": name, "error": error, "id": add_failure(name, error)})
-    if not ids and not failed:
-        raise UploadError(
-            "no measurement found in the upload: no reader recognises any file in it "
-            "(run `instrumentarium formats` for the formats that can be read)",
-            status=422,
-        )
     def shown(p: Path) -> str:
         return str(p.relative_to(base)) if p.is_relative_to(base) else p.name
 
