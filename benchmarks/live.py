@@ -29,7 +29,7 @@ def _run(make, *, live: bool, folder: Path) -> tuple:
     hub = LiveHub()
     latencies: list[float] = []
     hub.subscribe(lambda f: latencies.append(time.time() - f.event_time))
-    consumers = [LiveProcessor(hub.publish, min_interval_s=0.0)] if live else []
+    consumers = [LiveProcessor(hub.publish, min_interval_s=0.1)] if live else []
     drv = make()
     r = run_acquisition(drv, folder=folder, consumers=consumers)
     return r, latencies
@@ -55,5 +55,48 @@ def main() -> None:
     print("latency: event creation -> processed frame at a LiveHub subscriber (processing throttled per frame)")
 
 
+
+def websocket_latency(driver: str = "sim-nmr", port: int = 8765) -> None:
+    """Event -> processed frame at a real WebSocket client over loopback (uvicorn server)."""
+    import json
+    import threading
+
+    import httpx
+    import uvicorn
+    from websockets.sync.client import connect
+
+    from instrumentarium.web import create_app
+    from instrumentarium.web._store import FolderStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(store=FolderStore(Path(tmp) / "store"))
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        t = threading.Thread(target=server.run, daemon=True)
+        t.start()
+        while not server.started:
+            time.sleep(0.05)
+        lat: list[float] = []
+        n_frames = 0
+        with connect(f"ws://127.0.0.1:{port}/api/live/ws") as ws:
+            body = {"driver": driver, "scans": 64, "scan_time_s": 0.05, "chunk_time_s": 0.02}
+            httpx.post(f"http://127.0.0.1:{port}/api/live/runs", json=body, timeout=30).raise_for_status()
+            t0 = time.perf_counter()
+            while True:
+                frame = json.loads(ws.recv(timeout=60))
+                lat.append(time.time() - frame["event_time"])
+                n_frames += 1
+                if frame["status"] != "running":
+                    break
+            wall = time.perf_counter() - t0
+        app.state.live.join(60)
+        server.should_exit = True
+        t.join(10)
+    p50, p95 = 1000 * statistics.median(lat), 1000 * float(np.percentile(lat, 95))
+    print(f"WebSocket ({driver}): {n_frames} frames in {wall:.1f} s, event -> client p50 {p50:.1f} ms, "
+          f"p95 {p95:.1f} ms (target p95 < 200 ms)")
+
+
 if __name__ == "__main__":
     main()
+    websocket_latency("sim-nmr")
+    websocket_latency("sim-xrd", port=8766)

@@ -4,8 +4,8 @@
 documents go to disk first (``instrumentarium.live.run_acquisition``), then to a live
 processor whose frames reach every connected viewer over the WebSocket
 ``/api/live/ws``. A slow viewer only misses intermediate frames (its queue keeps the newest);
-it never slows the acquisition. When the run ends it is ingested into the catalog like any
-dataset. ``GET /live`` is the page.
+it never slows the acquisition. When the run ends it goes into the catalog as a processed
+measurement (processed with the automatic recipe). ``GET /live`` is the page.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from ..live import LiveFrame, LiveHub, LiveProcessor, default_run_folder, run_acquisition
+from ..model import InstrumentariumError
+from ..pipeline import process
 from ..plugins import drivers
 
 __all__ = ["LiveService", "make_live_router", "AcquireRequest"]
@@ -85,10 +87,13 @@ class LiveService:
                                          consumers=[first_doc, LiveProcessor(on_frame, min_interval_s=0.1)])
                 info["status"] = result.exit_status
                 info["events"] = result.n_events
-                if result.n_events:
-                    summary = self.store.ingest(Path(folder))
-                    ids = summary.get("measurement_ids") or summary.get("ids") or []
-                    info["measurement_id"] = ids[0] if ids else None
+                if result.measurement is not None:
+                    try:
+                        processed = process(result.measurement)
+                    except InstrumentariumError as exc:
+                        info["measurement_id"] = self.store.add_failure(Path(folder).name, str(exc))
+                    else:
+                        info["measurement_id"] = self.store.add(processed, filename=Path(folder).name)
             except Exception as exc:  # reported on the run, never kills the server
                 info["status"] = "fail"
                 info["error"] = f"{type(exc).__name__}: {exc}"
