@@ -34,6 +34,7 @@ __all__ = [
     "parse_datetime",
     "slit_angle_deg",
     "anode_from_wavelength",
+    "uniform_step",
     "KALPHA_ANGSTROM",
 ]
 
@@ -59,6 +60,17 @@ def anode_from_wavelength(wavelength_angstrom: float | None) -> str | None:
         if abs(wavelength_angstrom - k1) < 0.002 or abs(wavelength_angstrom - mean) < 0.002:
             return anode
     return None
+
+
+def uniform_step(x: np.ndarray, *, rtol: float = 1e-3) -> float | None:
+    """The step of an equally spaced axis, or None when the spacing varies (stitched ranges)."""
+    if x.size < 2:
+        return None
+    d = np.diff(x)
+    step = float((x[-1] - x[0]) / (x.size - 1))
+    if step == 0 or not np.allclose(d, step, rtol=rtol, atol=abs(step) * rtol + 1e-4):
+        return None
+    return step
 
 
 def parse_float(text: object) -> float | None:

@@ -28,7 +28,7 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Measurement, Sample, XRDAcquisition
-from ._pattern import anode_from_wavelength, make_pattern, parse_float
+from ._pattern import anode_from_wavelength, make_pattern, parse_float, uniform_step
 
 __all__ = ["XYReader", "parse_columns"]
 
@@ -171,7 +171,7 @@ class XYReader(Reader):
             anode=anode_from_wavelength(wavelength),
             two_theta_start_deg=float(np.min(x)),
             two_theta_end_deg=float(np.max(x)),
-            step_deg=float((np.max(x) - np.min(x)) / (x.size - 1)) if x.size > 1 else None,
+            step_deg=uniform_step(np.sort(x)),
         )
         raw: dict[str, Any] = {"header_lines": header, "n_columns": ncols, **values}
         return make_pattern(
