@@ -13,7 +13,7 @@ from instrumentarium.formats import read_all
 
 _NOT_PATTERNS = {".prm"}  # GSAS instrument parameter files sit beside the data
 #: format folders under measured/ whose reader exists (grows as readers are added)
-_FAMILIES = {"xrdml", "xy", "bruker_raw", "ras", "rasx", "gsas", "pdcif"}
+_FAMILIES = {"xrdml", "xy", "bruker_raw", "ras", "rasx", "gsas", "pdcif", "brml"}
 
 
 def _rows(shared_data: Path) -> list[dict]:

@@ -32,9 +32,11 @@ Readers (registered as entry points in ``pyproject.toml``)
 ----------------------------------------------------------
 ``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4),
 ``rigaku-ras`` and ``rigaku-rasx`` (Rigaku),
-``gsas`` (GSAS STD/ESD/ALT/FXYE), ``pdcif`` (powder CIF).
+``gsas`` (GSAS STD/ESD/ALT/FXYE), ``pdcif`` (powder CIF),
+``bruker-brml`` (Bruker BRML).
 """
 
+from .brml import BrmlReader
 from .bruker_raw import BrukerRawReader
 from .gsas import GsasReader
 from .pdcif import PdCifReader
@@ -43,6 +45,7 @@ from .xrdml import XrdmlReader
 from .xy import XYReader
 
 __all__ = [
+    "BrmlReader",
     "BrukerRawReader",
     "GsasReader",
     "PdCifReader",
