@@ -33,7 +33,7 @@ Readers (registered as entry points in ``pyproject.toml``)
 ``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4),
 ``rigaku-ras`` and ``rigaku-rasx`` (Rigaku),
 ``gsas`` (GSAS STD/ESD/ALT/FXYE), ``pdcif`` (powder CIF),
-``bruker-brml`` (Bruker BRML).
+``bruker-brml`` (Bruker BRML), ``bruker-uxd`` (Bruker UXD text).
 """
 
 from .brml import BrmlReader
@@ -41,6 +41,7 @@ from .bruker_raw import BrukerRawReader
 from .gsas import GsasReader
 from .pdcif import PdCifReader
 from .rigaku import RasReader, RasxReader
+from .uxd import UxdReader
 from .xrdml import XrdmlReader
 from .xy import XYReader
 
@@ -51,6 +52,7 @@ __all__ = [
     "PdCifReader",
     "RasReader",
     "RasxReader",
+    "UxdReader",
     "XYReader",
     "XrdmlReader",
 ]
