@@ -15,8 +15,6 @@ _NOT_PATTERNS = {".prm"}  # GSAS instrument parameter files sit beside the data
 #: 2-theta tolerance against geddes, per reader: UXD angles are written with four significant
 #: digits and our reader restores the exact scan grid (checked against the RAW file instead)
 _ANGLE_TOLERANCE = {"bruker-uxd": 0.011}
-#: format folders under measured/ whose reader exists (grows as readers are added)
-_FAMILIES = {"xrdml", "xy", "bruker_raw", "ras", "rasx", "gsas", "pdcif", "brml", "uxd"}
 
 
 def _rows(shared_data: Path) -> list[dict]:
@@ -24,11 +22,7 @@ def _rows(shared_data: Path) -> list[dict]:
     if not manifest.is_file():
         pytest.skip(f"{manifest} not found")
     rows = json.loads(manifest.read_text())["patterns"]
-    return [
-        r
-        for r in rows
-        if Path(r["file"]).suffix.lower() not in _NOT_PATTERNS and Path(r["file"]).parts[1] in _FAMILIES
-    ]
+    return [r for r in rows if Path(r["file"]).suffix.lower() not in _NOT_PATTERNS]
 
 
 def _path(shared_data: Path, row: dict) -> Path:

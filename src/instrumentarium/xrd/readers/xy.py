@@ -49,16 +49,44 @@ def _row(line: str) -> list[float] | None:
         return None
 
 
-def parse_columns(text: str) -> tuple[list[str], list[list[float]], list[str]]:
+def _fast_columns(lines: list[str], first: int) -> np.ndarray | None:
+    """All lines from ``first`` as rows of equal width in one numpy call, or None."""
+    body = "\n".join(lines[first:]).strip()
+    n_rows = sum(1 for ln in lines[first:] if ln.strip())
+    if not body or n_rows == 0:
+        return None
+    tokens = _SPLIT.split(body)
+    if len(tokens) % n_rows:
+        return None
+    width = len(tokens) // n_rows
+    last = next(ln for ln in reversed(lines) if ln.strip())
+    if width < 2 or {len(_SPLIT.split(lines[first].strip())), len(_SPLIT.split(last.strip()))} != {width}:
+        return None
+    try:
+        values = np.array(tokens, dtype=np.float64)
+    except ValueError:
+        return None
+    return values.reshape(n_rows, width)
+
+
+def parse_columns(text: str) -> tuple[list[str], list[list[float]] | np.ndarray, list[str]]:
     """Split a text pattern into header lines, numeric rows and notes about skipped lines.
 
     Header lines are the non-numeric lines before the first numeric row; later non-numeric
     lines are comments (``#``, ``!``, ``;``) or an error reported by the caller.
     """
+    lines = text.splitlines()
+    for first, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and stripped[0] not in "#!;%'*" and _row(stripped) is not None:
+            fast = _fast_columns(lines, first)
+            if fast is not None:
+                return [ln.strip() for ln in lines[:first] if ln.strip()], fast, []
+            break
     header: list[str] = []
     rows: list[list[float]] = []
     bad: list[str] = []
-    for i, line in enumerate(text.splitlines(), start=1):
+    for i, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
@@ -116,10 +144,12 @@ class XYReader(Reader):
         _, rows, bad = parse_columns("\n".join(lines))
         if len(rows) < _MIN_ROWS or bad:
             return 0.0
-        ncols = {len(r) for r in rows}
+        if isinstance(rows, np.ndarray):
+            ncols, x = {rows.shape[1]}, rows[:, 0]
+        else:
+            ncols, x = {len(r) for r in rows}, np.array([r[0] for r in rows])
         if len(ncols) != 1 or next(iter(ncols)) > 6:
             return 0.0
-        x = np.array([r[0] for r in rows])
         if not np.all(np.diff(x) > 0):
             return 0.0
         lo, hi = _TWO_THETA_RANGE
@@ -141,7 +171,7 @@ class XYReader(Reader):
             text = data.decode("latin-1")
         header, rows, bad = parse_columns(text)
         warnings: list[str] = []
-        if not rows:
+        if len(rows) == 0:
             raise self.fail(path, "no line with two numeric columns (2θ, intensity) was found")
         if bad:
             last_line = len(text.splitlines())
@@ -154,15 +184,17 @@ class XYReader(Reader):
                     f"{len(bad)} line(s) inside the data are not numeric columns, first {bad[0]}; "
                     "fix or remove them",
                 )
-        ncols = min(len(r) for r in rows)
-        if any(len(r) != ncols for r in rows):
+        ncols = rows.shape[1] if isinstance(rows, np.ndarray) else min(len(r) for r in rows)
+        if not isinstance(rows, np.ndarray) and any(len(r) != ncols for r in rows):
             widths = sorted({len(r) for r in rows})
             if len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows[:-1]):
                 warnings.append("the last data line has fewer columns; it was dropped (truncated file?)")
                 rows = rows[:-1]
             else:
                 raise self.fail(path, f"data lines have different numbers of columns ({widths})")
-        arr = np.array([r[:2] for r in rows], dtype=np.float64)
+        arr = (
+            rows[:, :2] if isinstance(rows, np.ndarray) else np.array([r[:2] for r in rows], dtype=np.float64)
+        )
         x, y = arr[:, 0], arr[:, 1]
         values = _header_values(header)
         wavelength = _wavelength(values)
