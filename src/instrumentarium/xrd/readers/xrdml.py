@@ -67,8 +67,15 @@ def _text(el: ET.Element | None, *names: str) -> str | None:
     return found.text.strip() or None
 
 
-def _flatten(el: ET.Element, prefix: str, out: dict[str, Any]) -> None:
-    """Header values as ``path -> text`` (attributes as ``path@attr``), data arrays left out."""
+def _flatten(el: ET.Element, prefix: str, out: dict[str, Any], taken: set[str] | None = None) -> None:
+    """Header values as ``path -> text`` (attributes as ``path@attr``), data arrays left out.
+
+    Repeated siblings get ``#2``, ``#3``... so no value is lost; ``taken`` holds the element
+    paths already used (derived from ``out`` when not given).
+    """
+    if taken is None:
+        taken = {k.split("@", 1)[0] for k in out}
+        taken |= {k.rsplit("/", i)[0] for k in list(taken) for i in range(1, k.count("/") + 1)}
     name = _local(el.tag)
     if name in _DATA_TAGS:
         return
@@ -77,23 +84,24 @@ def _flatten(el: ET.Element, prefix: str, out: dict[str, Any]) -> None:
     if axis:
         key += f"[{axis}]"
     base, i = key, 1
-    while any(k == key or k.startswith((key + "/", key + "@")) for k in out):
+    while key in taken:
         i += 1
         key = f"{base}#{i}"
+    taken.add(key)
     for attr, value in el.attrib.items():
         out[f"{key}@{_local(attr)}"] = value
     children = list(el)
     if not children and el.text and el.text.strip():
         out[key] = el.text.strip()
     for c in children:
-        _flatten(c, key, out)
+        _flatten(c, key, out, taken)
 
 
 def _numbers(reader: XrdmlReader, path: Path, text: str | None, what: str) -> np.ndarray:
     if not text or not text.strip():
         raise reader.fail(path, f"<{what}> is empty")
     try:
-        return np.array(text.split(), dtype=np.float64)
+        return np.array([float(v) for v in text.split()], dtype=np.float64)
     except ValueError as exc:
         raise reader.fail(path, f"<{what}> holds a value that is not a number ({exc})") from exc
 

@@ -21,6 +21,7 @@ is kept nowhere else (weights are recomputed from counts by processing).
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from ._pattern import anode_from_wavelength, make_pattern, parse_float, uniform_
 __all__ = ["XYReader", "parse_columns"]
 
 _SPLIT = re.compile(r"[,;\s]+")
+_SEPARATORS = str.maketrans({",": " ", ";": " ", "\t": " "})
 _KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:]\s*(.*?)\s*$")
 _EXTENSIONS = {".xy", ".xye", ".csv", ".prn", ".dat", ".txt", ".asc"}
 _MIN_ROWS = 5
@@ -50,21 +52,25 @@ def _row(line: str) -> list[float] | None:
 
 
 def _fast_columns(lines: list[str], first: int) -> np.ndarray | None:
-    """All lines from ``first`` as rows of equal width in one numpy call, or None."""
-    body = "\n".join(lines[first:]).strip()
-    n_rows = sum(1 for ln in lines[first:] if ln.strip())
-    if not body or n_rows == 0:
+    """All lines from ``first`` as rows of equal width in one numpy call, or None.
+
+    ``np.fromstring`` in text mode parses a whole column file in one C loop; anything it cannot
+    read to the end (text, comments, ragged rows) sends the caller to the line-by-line path.
+    """
+    body_lines = lines[first:]
+    n_rows = sum(1 for ln in body_lines if ln.strip())
+    last = next((ln for ln in reversed(body_lines) if ln.strip()), "")
+    width = len(_SPLIT.split(body_lines[0].strip())) if body_lines else 0
+    if n_rows == 0 or width < 2 or len(_SPLIT.split(last.strip())) != width:
         return None
-    tokens = _SPLIT.split(body)
-    if len(tokens) % n_rows:
-        return None
-    width = len(tokens) // n_rows
-    last = next(ln for ln in reversed(lines) if ln.strip())
-    if width < 2 or {len(_SPLIT.split(lines[first].strip())), len(_SPLIT.split(last.strip()))} != {width}:
-        return None
-    try:
-        values = np.array(tokens, dtype=np.float64)
-    except ValueError:
+    body = "\n".join(body_lines).translate(_SEPARATORS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(body, dtype=np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    if values.size != n_rows * width:
         return None
     return values.reshape(n_rows, width)
 
@@ -132,8 +138,8 @@ class XYReader(Reader):
     def sniff(self, path: Path) -> float:
         path = Path(path)
         head = read_head(path, 8192)
-        if not head or b"\x00" in head:
-            return 0.0
+        if not head or b"\x00" in head or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in b"<{[*":
+            return 0.0  # XML, JSON, Rigaku RAS, zip: never a bare column file
         try:
             text = head.decode("utf-8")
         except UnicodeDecodeError:
