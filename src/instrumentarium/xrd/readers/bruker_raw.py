@@ -83,9 +83,12 @@ class _Cursor:
     def floats(self, offset: int, count: int, what: str, *, stride: int = 4) -> np.ndarray:
         self.need(offset, count * stride, what)
         if stride == 4:
-            return np.frombuffer(self.data, "<f4", count, offset).astype(np.float64)
-        records = np.frombuffer(self.data, np.uint8, count * stride, offset).reshape(count, stride)
-        return records[:, :4].copy().view("<f4").ravel().astype(np.float64)
+            values = np.frombuffer(self.data, "<f4", count, offset)
+        else:
+            records = np.frombuffer(self.data, np.uint8, count * stride, offset).reshape(count, stride)
+            values = records[:, :4].copy().view("<f4").ravel()
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN patterns of damaged files
+            return values.astype(np.float64)
 
 
 def _f32(value: float) -> float:
