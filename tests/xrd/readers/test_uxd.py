@@ -50,3 +50,4 @@ def test_same_measurement_as_the_raw_file(shared_data: Path) -> None:
     ):
         assert getattr(u.acquisition, field) == getattr(r.acquisition, field), field
     assert u.sample.name == r.sample.name == "BT86"
+    assert r.acquisition.slit_mode == "automatic" and r.acquisition.irradiated_length_mm == 6.0  # "V6"

@@ -33,11 +33,14 @@ Quirks in real files: GSAS-II and xylib samples are all ``RAW1.01`` (called "v4"
 tools); the RAW4 file here writes 8-byte data records (count + a flag word); its K-alpha2 and
 ratio are zero (a K-alpha1-only set-up, or unset: recorded as None); v3 dates have no time
 zone (kept in ``raw_parameters``); slit widths are in mm, not degrees, so they stay in
-``raw_parameters`` and ``slit_mode`` is "fixed" only where a fixed slit is written.
+``raw_parameters``. The v3 range header holds a 6-character divergence-slit code at +72
+(``"V6"``: variable slit, 6 mm irradiated length -> ``slit_mode="automatic"``; ``"fix"``:
+fixed) next to an f64 at +64 (0.982 in the LaB6 file; unit not documented, kept raw).
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -257,6 +260,8 @@ class BrukerRawReader(Reader):
             lam = c.one("d", off + 240, "a v3 range header")
             supp = c.one("I", off + 256, "a v3 range header")
             kv, ma = c.unpack("II", off + 224, "a v3 range header")
+            divergence = c.one("d", off + 64, "a v3 range header")
+            slit_code = c.text(off + 72, 6, "a v3 range header")
             self._check_steps(c, steps, off)
             if supp > len(c.data):
                 raise self.reader_fail(c, f"range {i + 1} claims a {supp}-byte supplementary header")
@@ -276,6 +281,8 @@ class BrukerRawReader(Reader):
                         "USED_LAMBDA": float(lam),
                         "GENERATOR_VOLTAGE": int(kv),
                         "GENERATOR_CURRENT": int(ma),
+                        "DIVERGENCE": float(divergence),
+                        "VARIABLE_DIVERGENCE": slit_code,
                     },
                 }
             )
@@ -387,6 +394,9 @@ class BrukerRawReader(Reader):
         ratio = _clean(header.get("ALPHA_RATIO", 0.0)) or _clean(header.get("INTENSITY_RATIO", 0.0))
         anode = (header.get("ANODE_MATERIAL") or header.get("ANODE") or "").strip().capitalize() or None
         div = _clean(header.get("FIXED_DIVERGENCE_SLIT_MM", 0.0))
+        code = str(r["raw"].get("VARIABLE_DIVERGENCE", "")).strip()
+        variable = re.fullmatch(r"V(\d+(?:\.\d+)?)", code)
+        slit_mode = "automatic" if variable else ("fixed" if code.lower().startswith("fix") or div else None)
         acq = XRDAcquisition(
             operator=header.get("USER") or None,
             title=header.get("COMMENT") or None,
@@ -399,7 +409,8 @@ class BrukerRawReader(Reader):
             two_theta_end_deg=float(x[-1]) if axis == "two_theta" else None,
             step_deg=r["step"],
             time_per_step_s=r["time_per_step"],
-            slit_mode="fixed" if div else None,
+            slit_mode=slit_mode,
+            irradiated_length_mm=float(variable.group(1)) if variable else None,
             goniometer_radius_mm=_clean(header.get("GONIOMETER_RADIUS_MM", 0.0)),
             n_scans=n,
         )
