@@ -31,7 +31,8 @@ GSAS-II; offsets below are checked on our real files):
 
 Quirks in real files: GSAS-II and xylib samples are all ``RAW1.01`` (called "v4" by some
 tools); the RAW4 file here writes 8-byte data records (count + a flag word); its K-alpha2 and
-ratio are zero (a K-alpha1-only set-up, or unset: recorded as None); v3 dates have no time
+ratio are zero and its K-alpha average equals K-alpha1 (a K-alpha1-only set-up: recorded as
+``ka2_ka1_ratio = 0``); v3 dates have no time
 zone (kept in ``raw_parameters``); slit widths are in mm, not degrees, so they stay in
 ``raw_parameters``. The v3 range header holds a 6-character divergence-slit code at +72
 (``"V6"``: variable slit, 6 mm irradiated length -> ``slit_mode="automatic"``; ``"fix"``:
@@ -392,6 +393,13 @@ class BrukerRawReader(Reader):
         k2 = _clean(header.get("ALPHA2", 0.0)) or r.get("alpha2") or _clean(header.get("LAMDA2", 0.0))
         k1 = k1 or _clean(header.get("LAMDA1", 0.0)) or _clean(r["raw"].get("USED_LAMBDA", 0.0))
         ratio = _clean(header.get("ALPHA_RATIO", 0.0)) or _clean(header.get("INTENSITY_RATIO", 0.0))
+        if (
+            k1
+            and header.get("ALPHA2") == 0.0
+            and header.get("ALPHA_RATIO") == 0.0
+            and _clean(header.get("ALPHA_AVERAGE", 0.0)) == k1
+        ):
+            ratio = 0.0  # DIFFRAC's K-alpha1-only set-up: no K-alpha2 line, average = K-alpha1
         anode = (header.get("ANODE_MATERIAL") or header.get("ANODE") or "").strip().capitalize() or None
         div = _clean(header.get("FIXED_DIVERGENCE_SLIT_MM", 0.0))
         code = str(r["raw"].get("VARIABLE_DIVERGENCE", "")).strip()
@@ -401,7 +409,7 @@ class BrukerRawReader(Reader):
             operator=header.get("USER") or None,
             title=header.get("COMMENT") or None,
             wavelength_angstrom=k1,
-            wavelength2_angstrom=k2 if ratio else None,
+            wavelength2_angstrom=k2 if ratio else None,  # None also when the ratio is 0
             ka2_ka1_ratio=ratio,
             anode=anode,
             scan_axis=scan_type or None,
