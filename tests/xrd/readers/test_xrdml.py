@@ -91,3 +91,17 @@ def test_omega_scan_keeps_its_axis(tmp_path: Path) -> None:
     )
     (m,) = XrdmlReader().read(rock)
     assert m.axes[0].name == "omega" and m.axes[0].values[-1] == 11.0
+
+
+def test_varying_counting_times_give_a_rate(tmp_path: Path) -> None:
+    _, two = XrdmlReader().examples(tmp_path)
+    p = tmp_path / "times.xrdml"
+    p.write_text(
+        two.read_text().replace(
+            '<commonCountingTime unit="seconds">2.0</commonCountingTime>',
+            '<countingTimes unit="seconds">1 1 2 0.5</countingTimes>',
+        )
+    )
+    b = XrdmlReader().read(p)[1]
+    assert b.signal_unit == "counts/s" and b.signal.tolist() == [5.0, 7.0, 1500.0, 12.0]
+    assert b.acquisition.time_per_step_s is None and len(b.raw_parameters["reader_corrections"]) == 2

@@ -387,8 +387,11 @@ class BrukerRawReader(Reader):
         scan_type = r.get("scan_type") or ""
         axis = "two_theta"
         lowered = scan_type.lower()
-        if scan_type and not any(k in lowered for k in ("coupled", "2theta", "detector", "theta-2theta")):
-            axis = "".join(ch if ch.isalnum() else "_" for ch in lowered).strip("_") or "angle"
+        if scan_type and not any(k in lowered for k in ("coupled", "2theta", "twotheta", "detector")):
+            if "rocking" in lowered or "omega" in lowered:
+                axis = "omega"
+            else:
+                axis = "".join(ch if ch.isalnum() else "_" for ch in lowered).strip("_") or "angle"
         k1 = _clean(header.get("ALPHA1", 0.0)) or r.get("alpha1")
         k2 = _clean(header.get("ALPHA2", 0.0)) or r.get("alpha2") or _clean(header.get("LAMDA2", 0.0))
         k1 = k1 or _clean(header.get("LAMDA1", 0.0)) or _clean(r["raw"].get("USED_LAMBDA", 0.0))

@@ -14,7 +14,8 @@ reader ignores the namespace). ``<xrdMeasurements>`` holds one or more
   ``listPositions`` (one value per point) or as ``commonPosition`` (a constant axis);
 * intensities are ``<counts>`` (schema ≤ 1.3) or ``<intensities>`` (≥ 1.4), both in counts
   per step, integers written as text separated by spaces;
-* ``commonCountingTime`` (s) or ``countingTimes`` (a list) give the time per step;
+* ``commonCountingTime`` (s) or ``countingTimes`` (a list) give the time per step; counts
+  taken over times that differ point to point are divided by them (``counts/s``);
 * ``beamAttenuationFactors`` (one per point, ≥ 1) scale counts taken behind an attenuator:
   the reader multiplies them in and says so in ``raw_parameters["reader_corrections"]``.
 
@@ -216,11 +217,19 @@ class XrdmlReader(Reader):
 
         count_time = parse_float(_text(data, "commonCountingTime"))
         times_el = _child(data, "countingTimes")
+        signal_unit = "counts/s" if unit.lower() in ("counts/s", "cps", "counts per second") else "counts"
         if count_time is None and times_el is not None and times_el.text:
             times = _numbers(self, path, times_el.text, "countingTimes")
-            if times.size and np.allclose(times, times[0]):
+            if times.size != n:
+                raise self.fail(path, f"{times.size} countingTimes for {n} intensities")
+            if np.allclose(times, times[0]):
                 count_time = float(times[0])
-        signal_unit = "counts/s" if unit.lower() in ("counts/s", "cps", "counts per second") else "counts"
+            elif signal_unit == "counts":
+                if np.any(times <= 0):
+                    raise self.fail(path, "a countingTimes value is zero or negative")
+                # counts taken over different times are not comparable: give the rate
+                y, signal_unit = y / times, "counts/s"
+                corrections.append("counts divided by countingTimes (they differ point to point)")
 
         wl = _child(xm, "usedWavelength")
         ibp = _child(xm, "incidentBeamPath")
