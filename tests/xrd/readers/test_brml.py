@@ -52,3 +52,4 @@ def test_real_hrxrd_scan_counts_already_scaled(shared_data: Path) -> None:
     assert m.signal[i] == pytest.approx(213600.5)
     assert "already scaled" in m.raw_parameters["absorber"]
     assert m.acquisition.scan_axis == "TwoThetaOmegaScan" and m.acquisition.wavelength_angstrom == 1.5406
+    assert m.acquisition.duration_s == pytest.approx(2030.4, abs=0.1)  # TimeStampStarted..Finished

@@ -35,6 +35,7 @@ __all__ = [
     "slit_angle_deg",
     "anode_from_wavelength",
     "uniform_step",
+    "duration_s",
     "KALPHA_ANGSTROM",
 ]
 
@@ -60,6 +61,14 @@ def anode_from_wavelength(wavelength_angstrom: float | None) -> str | None:
         if abs(wavelength_angstrom - k1) < 0.002 or abs(wavelength_angstrom - mean) < 0.002:
             return anode
     return None
+
+
+def duration_s(started: object, finished: object) -> float | None:
+    """Seconds between two time-zone-aware vendor time stamps, None when either is missing."""
+    a, b = parse_datetime(started), parse_datetime(finished)
+    if a is None or b is None or b < a:
+        return None
+    return (b - a).total_seconds()
 
 
 def uniform_step(x: np.ndarray, *, rtol: float = 1e-3) -> float | None:

@@ -39,7 +39,7 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Instrument, Measurement, Sample, XRDAcquisition
-from ._pattern import make_pattern, parse_datetime, parse_float, uniform_step
+from ._pattern import duration_s, make_pattern, parse_datetime, parse_float, uniform_step
 
 __all__ = ["BrmlReader"]
 
@@ -209,6 +209,7 @@ class BrmlReader(Reader):
             axis = "omega"  # Bruker's "Theta" drive is the sample angle, shown as Omega
         acq = XRDAcquisition(
             acquired_at=parse_datetime(started),
+            duration_s=duration_s(started, root.findtext("TimeStampFinished")),
             operator=raw.get("InfoItem/User") or None,
             wavelength_angstrom=parse_float(tube_values.get("WaveLengthAlpha1")),
             wavelength2_angstrom=parse_float(tube_values.get("WaveLengthAlpha2")),

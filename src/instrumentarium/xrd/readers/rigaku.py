@@ -32,6 +32,7 @@ also disagree with the data lines, which wins (with a warning); Japanese display
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -42,7 +43,7 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Instrument, Measurement, Sample, TruncatedFileError, XRDAcquisition
-from ._pattern import make_pattern, parse_datetime, parse_float, parse_int, slit_angle_deg
+from ._pattern import duration_s, make_pattern, parse_datetime, parse_float, parse_int, slit_angle_deg
 
 __all__ = ["RasReader", "RasxReader", "acquisition_from_ras_header"]
 
@@ -347,7 +348,9 @@ class RasxReader(Reader):
                     raw["reader_corrections"] = notes
                 acq = acquisition_from_ras_header(h, x, len(profiles))
                 if acq.acquired_at is None:
-                    acq = _replace_time(acq, h.get("ScanInformation/StartTime"))
+                    acq = _replace_time(
+                        acq, h.get("ScanInformation/StartTime"), h.get("ScanInformation/EndTime")
+                    )
                 goniometer = h.get("HW_GONIOMETER_NAME") or h.get("GeneralInformation/SystemName")
                 out.append(
                     make_pattern(
@@ -450,8 +453,8 @@ class RasxReader(Reader):
         return [p]
 
 
-def _replace_time(acq: XRDAcquisition, text: object) -> XRDAcquisition:
-    import dataclasses
-
+def _replace_time(acq: XRDAcquisition, text: object, end: object = None) -> XRDAcquisition:
     when = parse_datetime(text)
-    return dataclasses.replace(acq, acquired_at=when) if when is not None else acq
+    if when is None:
+        return acq
+    return dataclasses.replace(acq, acquired_at=when, duration_s=duration_s(text, end))

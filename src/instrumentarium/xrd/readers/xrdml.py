@@ -38,7 +38,7 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Instrument, Measurement, Sample, TruncatedFileError, XRDAcquisition
-from ._pattern import make_pattern, parse_datetime, parse_float, slit_angle_deg
+from ._pattern import duration_s, make_pattern, parse_datetime, parse_float, slit_angle_deg
 
 __all__ = ["XrdmlReader"]
 
@@ -256,6 +256,7 @@ class XrdmlReader(Reader):
         header_el = _child(scan, "header")
         acq = XRDAcquisition(
             acquired_at=parse_datetime(_text(header_el, "startTimeStamp")),
+            duration_s=duration_s(_text(header_el, "startTimeStamp"), _text(header_el, "endTimeStamp")),
             operator=_text(header_el, "author", "name"),
             wavelength_angstrom=parse_float(_text(wl, "kAlpha1")),
             wavelength2_angstrom=parse_float(_text(wl, "kAlpha2")),
