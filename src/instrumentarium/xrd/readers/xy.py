@@ -35,7 +35,7 @@ __all__ = ["XYReader", "parse_columns"]
 
 _SPLIT = re.compile(r"[,;\s]+")
 _SEPARATORS = str.maketrans({",": " ", ";": " ", "\t": " "})
-_KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:]\s*(.*?)\s*$")
+_KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:,]\s*(.*?)\s*$")
 _EXTENSIONS = {".xy", ".xye", ".csv", ".prn", ".dat", ".txt", ".asc"}
 _MIN_ROWS = 5
 _TWO_THETA_RANGE = (-5.0, 180.0)
@@ -116,10 +116,27 @@ def _header_values(header: list[str]) -> dict[str, Any]:
     return out
 
 
+_WAVELENGTH_KEYS = {
+    "wavelength",
+    "lambda",
+    "wavelength(a)",
+    "wavelength(angstrom)",
+    "lambda1",
+    "alpha1",
+    "k-alpha1wavelength",
+    "kalpha1",
+    "k-alpha1",
+    "ka1",
+    "wavelength1",
+}
+
+
 def _wavelength(values: dict[str, Any]) -> float | None:
+    """K-alpha1 (or the single wavelength) from header keys: RRUFF ``##WAVELENGTH=``, HighScore
+    ``K-Alpha1 wavelength,1.540598``, ``# wavelength = 1.5406``."""
     for key, value in values.items():
-        k = key.lower().replace(" ", "")
-        if k in ("wavelength", "lambda", "wavelength(a)", "wavelength(angstrom)", "lambda1", "alpha1"):
+        k = key.lower().replace(" ", "").replace("_", "")
+        if k in _WAVELENGTH_KEYS:
             w = parse_float(str(value).split()[0] if str(value).split() else None)
             if w is not None and 0.05 < w < 5:
                 return w
@@ -138,8 +155,8 @@ class XYReader(Reader):
     def sniff(self, path: Path) -> float:
         path = Path(path)
         head = read_head(path, 8192)
-        if not head or b"\x00" in head or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in b"<{[*":
-            return 0.0  # XML, JSON, Rigaku RAS, zip: never a bare column file
+        if not head or b"\x00" in head or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in b"<{*":
+            return 0.0  # XML, JSON, Rigaku RAS, zip: never a column file (HighScore CSV starts "[")
         try:
             text = head.decode("utf-8")
         except UnicodeDecodeError:
