@@ -7,14 +7,16 @@ tabs, commas or semicolons; optional header lines before the data. Quirks seen i
 files: IUCr CPD round-robin ``.prn`` files are right-aligned with CRLF line ends and no
 header; powdR ``.xy`` files hold half counts (``476.5``: averaged scans); Szymanski
 ``.xy`` use tabs and CRLF, their ``_parsed.csv`` commas; Dara ``.xy`` tab-separated with
-eight decimals; RRUFF writes ``##KEY=value`` headers; other programs write a
+eight decimals; RRUFF writes ``##KEY=value`` headers and ``##END=`` after the data;
+HighScore CSV exports start with ``[Measurement conditions:]`` and ``key,value`` lines
+(``K-Alpha1 wavelength,1.540598``) before ``[Scan points:]``; other programs write a
 ``2theta,intensity`` column-title line or ``# wavelength = 1.5406`` comments.
 
 Because anything with numbers in it could be called ``.dat``, :meth:`XYReader.sniff`
 claims a file only when at least five lines parse as ≥ 2 numeric columns, the first
 column strictly increases, and it stays within a plausible 2θ range (-5° to 180°).
-Header ``key = value`` / ``key: value`` lines are kept in ``raw_parameters``; a
-wavelength written there is used. The e.s.d. column, when present, is not the signal and
+Header ``key = value`` / ``key: value`` / ``key,value`` lines are kept in
+``raw_parameters``; a K-alpha1 wavelength written there is used. The e.s.d. column, when present, is not the signal and
 is kept nowhere else (weights are recomputed from counts by processing).
 """
 
