@@ -52,3 +52,11 @@ def test_nist_srm660c_measured_block(shared_data: Path) -> None:
     assert acq.goniometer_radius_mm == 217.5 and acq.monochromator_angle_deg == 26.6
     assert acq.step_deg is None  # 24 stitched regions with different steps
     assert m.sample.formula == "B6 La"
+
+
+def test_non_utf8_text_is_a_format_error(tmp_path: Path) -> None:
+    a, _ = PdCifReader().examples(tmp_path)
+    bad = tmp_path / "latin.cif"
+    bad.write_bytes(a.read_bytes().replace(b"'quartz'", b"'qu\x91rtz'"))
+    with pytest.raises(FormatError, match="UTF-8"):
+        PdCifReader().read(bad)

@@ -97,6 +97,12 @@ class PdCifReader(Reader):
             doc = gemmi.cif.read_file(str(path))
         except Exception as exc:  # gemmi raises RuntimeError/ValueError/IndexError on bad syntax
             raise self.fail(path, f"not a valid CIF ({str(exc).strip()[:200]})") from exc
+        try:
+            return self._read_document(path, doc)
+        except UnicodeDecodeError as exc:  # gemmi hands back raw bytes as str lazily
+            raise self.fail(path, f"holds text that is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+
+    def _read_document(self, path: Path, doc: gemmi.cif.Document) -> list[Measurement]:
         header: dict[str, Any] = {}
         for block in doc:
             for tag, value in _single_values(block).items():
