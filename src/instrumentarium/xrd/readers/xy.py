@@ -16,8 +16,9 @@ Because anything with numbers in it could be called ``.dat``, :meth:`XYReader.sn
 claims a file only when at least five lines parse as ≥ 2 numeric columns, the first
 column strictly increases, and it stays within a plausible 2θ range (-5° to 180°).
 Header ``key = value`` / ``key: value`` / ``key,value`` lines are kept in
-``raw_parameters``; a K-alpha1 wavelength written there is used. The e.s.d. column, when present, is not the signal and
-is kept nowhere else (weights are recomputed from counts by processing).
+``raw_parameters``; a K-alpha1 wavelength written there is used. The e.s.d. column, when
+present, is not the signal and is kept nowhere else (processing recomputes weights from
+the counts).
 """
 
 from __future__ import annotations
