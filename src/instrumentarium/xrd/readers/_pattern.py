@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "anode_from_wavelength",
     "uniform_step",
     "duration_s",
+    "numeric_table",
     "KALPHA_ANGSTROM",
 ]
 
@@ -61,6 +63,35 @@ def anode_from_wavelength(wavelength_angstrom: float | None) -> str | None:
         if abs(wavelength_angstrom - k1) < 0.002 or abs(wavelength_angstrom - mean) < 0.002:
             return anode
     return None
+
+
+_SPLIT = re.compile(r"[,;\s]+")
+_SEPARATORS = str.maketrans({",": " ", ";": " ", "\t": " "})
+
+
+def numeric_table(lines: list[str]) -> np.ndarray | None:
+    """Lines of numbers (spaces, tabs, commas or semicolons) as a 2-D array in one C loop.
+
+    Returns None - and the caller parses line by line, to report what is wrong where -
+    unless every non-blank line holds the same number (>= 2) of numbers. ``np.fromstring``
+    in text mode stops at the first non-number with a warning, which is caught here.
+    """
+    rows = [ln for ln in lines if ln.strip()]
+    if not rows:
+        return None
+    width = len(_SPLIT.split(rows[0].strip()))
+    if width < 2 or len(_SPLIT.split(rows[-1].strip())) != width:
+        return None
+    body = "\n".join(rows).translate(_SEPARATORS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(body, dtype=np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    if values.size != len(rows) * width:
+        return None
+    return values.reshape(len(rows), width)
 
 
 def duration_s(started: object, finished: object) -> float | None:

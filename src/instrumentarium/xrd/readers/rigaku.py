@@ -43,7 +43,15 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Instrument, Measurement, Sample, TruncatedFileError, XRDAcquisition
-from ._pattern import duration_s, make_pattern, parse_datetime, parse_float, parse_int, slit_angle_deg
+from ._pattern import (
+    duration_s,
+    make_pattern,
+    numeric_table,
+    parse_datetime,
+    parse_float,
+    parse_int,
+    slit_angle_deg,
+)
 
 __all__ = ["RasReader", "RasxReader", "acquisition_from_ras_header"]
 
@@ -138,6 +146,11 @@ def _columns(
     reader: Reader, path: Path, lines: list[str], where: str
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Parse ``angle intensity [attenuation]`` lines; the attenuation factor is applied."""
+    table = numeric_table(lines)
+    if table is not None and table.shape[1] in (2, 3):
+        if table.shape[1] == 2:
+            table = np.column_stack([table, np.ones(len(table))])
+        return _apply_attenuation(reader, path, table, where)
     rows = []
     for i, line in enumerate(lines):
         parts = line.replace(",", " ").split()
@@ -154,7 +167,13 @@ def _columns(
         rows.append(values[:3] if len(values) >= 3 else [*values, 1.0])
     if not rows:
         raise reader.fail(path, f"{where}: the scan holds no data lines")
-    arr = np.array(rows, dtype=np.float64)
+    return _apply_attenuation(reader, path, np.array(rows, dtype=np.float64), where)
+
+
+def _apply_attenuation(
+    reader: Reader, path: Path, arr: np.ndarray, where: str
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Angles and ``intensity x attenuation`` from an ``(n, 3)`` table, with a note when applied."""
     notes = []
     if np.any(arr[:, 2] != 1.0):
         if np.any(arr[:, 2] <= 0):

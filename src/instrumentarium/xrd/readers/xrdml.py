@@ -322,7 +322,7 @@ class XrdmlReader(Reader):
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<xrdMeasurements xmlns="http://www.xrdml.com/XRDMeasurement/1.5" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" status="Completed">\n'
-            "<sample type=\"To be analyzed\"><id>S1</id><name>quartz</name></sample>\n"
+            '<sample type="To be analyzed"><id>S1</id><name>quartz</name></sample>\n'
             '<xrdMeasurement measurementType="Scan" status="Completed">\n'
             '<usedWavelength intended="K-Alpha 1"><kAlpha1 unit="Angstrom">1.5405980</kAlpha1>'
             '<kAlpha2 unit="Angstrom">1.5444260</kAlpha2><ratioKAlpha2KAlpha1>0.5000</ratioKAlpha2KAlpha1>'
@@ -345,7 +345,7 @@ class XrdmlReader(Reader):
             "<dataPoints>"
             '<positions axis="2Theta" unit="deg">'
             "<listPositions>30.0 30.1 30.2 30.3</listPositions></positions>"
-            '<beamAttenuationFactors>1 1 10 1</beamAttenuationFactors>'
+            "<beamAttenuationFactors>1 1 10 1</beamAttenuationFactors>"
             '<commonCountingTime unit="seconds">2.0</commonCountingTime>'
             '<counts unit="counts">5 7 300 6</counts></dataPoints></scan>\n'
         )

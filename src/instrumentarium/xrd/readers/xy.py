@@ -24,7 +24,6 @@ the counts).
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +31,11 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Measurement, Sample, XRDAcquisition
-from ._pattern import anode_from_wavelength, make_pattern, parse_float, uniform_step
+from ._pattern import anode_from_wavelength, make_pattern, numeric_table, parse_float, uniform_step
 
 __all__ = ["XYReader", "parse_columns"]
 
 _SPLIT = re.compile(r"[,;\s]+")
-_SEPARATORS = str.maketrans({",": " ", ";": " ", "\t": " "})
 _KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:,]\s*(.*?)\s*$")
 _EXTENSIONS = {".xy", ".xye", ".csv", ".prn", ".dat", ".txt", ".asc"}
 _MIN_ROWS = 5
@@ -54,30 +52,6 @@ def _row(line: str) -> list[float] | None:
         return None
 
 
-def _fast_columns(lines: list[str], first: int) -> np.ndarray | None:
-    """All lines from ``first`` as rows of equal width in one numpy call, or None.
-
-    ``np.fromstring`` in text mode parses a whole column file in one C loop; anything it cannot
-    read to the end (text, comments, ragged rows) sends the caller to the line-by-line path.
-    """
-    body_lines = lines[first:]
-    n_rows = sum(1 for ln in body_lines if ln.strip())
-    last = next((ln for ln in reversed(body_lines) if ln.strip()), "")
-    width = len(_SPLIT.split(body_lines[0].strip())) if body_lines else 0
-    if n_rows == 0 or width < 2 or len(_SPLIT.split(last.strip())) != width:
-        return None
-    body = "\n".join(body_lines).translate(_SEPARATORS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            values = np.fromstring(body, dtype=np.float64, sep=" ")
-        except (ValueError, DeprecationWarning):
-            return None
-    if values.size != n_rows * width:
-        return None
-    return values.reshape(n_rows, width)
-
-
 def parse_columns(text: str) -> tuple[list[str], list[list[float]] | np.ndarray, list[str]]:
     """Split a text pattern into header lines, numeric rows and notes about skipped lines.
 
@@ -88,7 +62,7 @@ def parse_columns(text: str) -> tuple[list[str], list[list[float]] | np.ndarray,
     for first, line in enumerate(lines):
         stripped = line.strip()
         if stripped and stripped[0] not in "#!;%'*" and _row(stripped) is not None:
-            fast = _fast_columns(lines, first)
+            fast = numeric_table(lines[first:])
             if fast is not None:
                 return [ln.strip() for ln in lines[:first] if ln.strip()], fast, []
             break
