@@ -30,6 +30,7 @@ UTC offset (``2021-03-16T13:10:14+03:00``); slit openings are in the slit's *nam
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -99,8 +100,17 @@ def _flatten(el: ET.Element, prefix: str, out: dict[str, Any], taken: set[str] |
 
 
 def _numbers(reader: XrdmlReader, path: Path, text: str | None, what: str) -> np.ndarray:
+    """The space-separated numbers of an element (one C loop; a bad value is reported)."""
     if not text or not text.strip():
         raise reader.fail(path, f"<{what}> is empty")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(text, dtype=np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            values = None
+    if values is not None and values.size == len(text.split()):
+        return values
     try:
         return np.array([float(v) for v in text.split()], dtype=np.float64)
     except ValueError as exc:
