@@ -73,3 +73,4 @@ def test_real_v4_reads_first_float_of_each_record(shared_data: Path) -> None:
     assert x.size == 7134 and x[0] == 10.0 and x[-1] == pytest.approx(85.0413, abs=1e-4)
     assert m.acquisition.scan_axis == "Locked Coupled"
     assert m.raw_parameters["DATUM_SIZE"] == 8 and m.raw_parameters["START_Divergence Slit"] > 0
+    assert m.acquisition.ka2_ka1_ratio == 0.0 and m.acquisition.wavelength2_angstrom is None  # K-alpha1 only

@@ -77,3 +77,10 @@ def test_real_miniflex_files_that_geddes_rejects(shared_data: Path) -> None:
         assert x.size == int(float(m.raw_parameters["MEAS_DATA_COUNT"]))
         assert m.signal.min() >= 0 and m.signal.max() > 100 and not m.warnings
         assert m.acquisition.wavelength_angstrom == 1.540593 and m.acquisition.anode == "Cu"
+        assert x[0] == float(m.raw_parameters["MEAS_SCAN_START"]) and x[-1] == float(
+            m.raw_parameters["MEAS_SCAN_STOP"]
+        )
+        # independent parse of the data block: angle, counts x attenuation factor
+        lines = f.read_bytes().decode("latin-1").split("*RAS_INT_START")[1].split("*RAS_INT_END")[0]
+        table = np.array([[float(v) for v in ln.split()] for ln in lines.strip().splitlines()])
+        assert np.array_equal(x, table[:, 0]) and np.array_equal(m.signal, table[:, 1] * table[:, 2])

@@ -59,3 +59,49 @@ def test_real_empyrean_file(shared_data: Path) -> None:
     assert x.size == 196 and x[0] == pytest.approx(30.05) and x[-1] == pytest.approx(41.75)
     assert m.acquisition.divergence_slit_deg == pytest.approx(1 / 32)
     assert m.instrument.model == "EMPYREAN" and m.instrument.vendor == "PANalytical"
+
+
+def test_automatic_divergence_slit(tmp_path: Path) -> None:
+    one, _ = XrdmlReader().examples(tmp_path)
+    auto = tmp_path / "auto.xrdml"
+    auto.write_text(
+        one.read_text().replace(
+            '<divergenceSlit name="Fixed slit 1/2°" xsi:type="fixedDivergenceSlitType"/>',
+            '<divergenceSlit name="PDS" xsi:type="automaticDivergenceSlitType">'
+            '<irradiatedLength unit="mm">10.00</irradiatedLength></divergenceSlit>',
+        )
+    )
+    (m,) = XrdmlReader().read(auto)
+    assert m.acquisition.slit_mode == "automatic" and m.acquisition.irradiated_length_mm == 10.0
+    assert m.acquisition.divergence_slit_deg is None
+
+
+def test_omega_scan_keeps_its_axis(tmp_path: Path) -> None:
+    one, _ = XrdmlReader().examples(tmp_path)
+    rock = tmp_path / "rock.xrdml"
+    rock.write_text(
+        one.read_text()
+        .replace('scanAxis="Gonio"', 'scanAxis="Omega"')
+        .replace(
+            "</positions>",
+            '</positions><positions axis="Omega" unit="deg"><startPosition>10</startPosition>'
+            "<endPosition>11</endPosition></positions>",
+            1,
+        )
+    )
+    (m,) = XrdmlReader().read(rock)
+    assert m.axes[0].name == "omega" and m.axes[0].values[-1] == 11.0
+
+
+def test_varying_counting_times_give_a_rate(tmp_path: Path) -> None:
+    _, two = XrdmlReader().examples(tmp_path)
+    p = tmp_path / "times.xrdml"
+    p.write_text(
+        two.read_text().replace(
+            '<commonCountingTime unit="seconds">2.0</commonCountingTime>',
+            '<countingTimes unit="seconds">1 1 2 0.5</countingTimes>',
+        )
+    )
+    b = XrdmlReader().read(p)[1]
+    assert b.signal_unit == "counts/s" and b.signal.tolist() == [5.0, 7.0, 1500.0, 12.0]
+    assert b.acquisition.time_per_step_s is None and len(b.raw_parameters["reader_corrections"]) == 2

@@ -54,3 +54,19 @@ def test_truncated_last_line_reads_with_a_warning(tmp_path: Path) -> None:
     p.write_text("".join(f"{10 + i * 0.1:.2f} {i}\n" for i in range(10)) + "11.0")
     m = XYReader().read(p)
     assert m.signal.size == 10 and m.warnings
+
+
+def test_highscore_csv_and_rruff_headers(tmp_path: Path) -> None:
+    rows = "".join(f"{10 + 0.02 * i:.2f},{100 + i}\n" for i in range(20))
+    hs = tmp_path / "highscore.csv"
+    hs.write_text(
+        "[Measurement conditions:]\nFile name,C:\\data\\q.xrdml\nAnode material,Cu\n"
+        "K-Alpha1 wavelength,1.540598\nK-Alpha2 wavelength,1.544426\n[Scan points:]\nAngle,Intensity\n" + rows
+    )
+    rruff = tmp_path / "R050125.txt"
+    rruff.write_text("##NAMES=Quartz\n##WAVELENGTH=1.541838\n" + rows.replace(",", ", ") + "##END=\n")
+    a, b = XYReader().read(hs), XYReader().read(rruff)
+    assert a.acquisition.wavelength_angstrom == 1.540598 and a.acquisition.anode == "Cu"
+    assert b.acquisition.wavelength_angstrom == 1.541838 and b.raw_parameters["NAMES"] == "Quartz"
+    assert a.signal.size == b.signal.size == 20 and np.array_equal(a.signal, b.signal)
+    assert XYReader().sniff(hs) >= 0.5 and XYReader().sniff(rruff) >= 0.5

@@ -32,13 +32,27 @@ Readers (registered as entry points in ``pyproject.toml``)
 ----------------------------------------------------------
 ``xrdml`` (PANalytical), ``xrd-xy`` (text columns), ``bruker-raw`` (Bruker RAW v1-v4),
 ``rigaku-ras`` and ``rigaku-rasx`` (Rigaku),
-``gsas`` (GSAS STD/ESD/ALT/FXYE).
+``gsas`` (GSAS STD/ESD/ALT/FXYE), ``pdcif`` (powder CIF),
+``bruker-brml`` (Bruker BRML), ``bruker-uxd`` (Bruker UXD text).
 """
 
+from .brml import BrmlReader
 from .bruker_raw import BrukerRawReader
 from .gsas import GsasReader
+from .pdcif import PdCifReader
 from .rigaku import RasReader, RasxReader
+from .uxd import UxdReader
 from .xrdml import XrdmlReader
 from .xy import XYReader
 
-__all__ = ["BrukerRawReader", "GsasReader", "RasReader", "RasxReader", "XYReader", "XrdmlReader"]
+__all__ = [
+    "BrmlReader",
+    "BrukerRawReader",
+    "GsasReader",
+    "PdCifReader",
+    "RasReader",
+    "RasxReader",
+    "UxdReader",
+    "XYReader",
+    "XrdmlReader",
+]

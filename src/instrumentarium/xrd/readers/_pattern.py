@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ __all__ = [
     "parse_datetime",
     "slit_angle_deg",
     "anode_from_wavelength",
+    "uniform_step",
+    "duration_s",
+    "numeric_table",
     "KALPHA_ANGSTROM",
 ]
 
@@ -59,6 +63,54 @@ def anode_from_wavelength(wavelength_angstrom: float | None) -> str | None:
         if abs(wavelength_angstrom - k1) < 0.002 or abs(wavelength_angstrom - mean) < 0.002:
             return anode
     return None
+
+
+_SPLIT = re.compile(r"[,;\s]+")
+_SEPARATORS = str.maketrans({",": " ", ";": " ", "\t": " "})
+
+
+def numeric_table(lines: list[str]) -> np.ndarray | None:
+    """Lines of numbers (spaces, tabs, commas or semicolons) as a 2-D array in one C loop.
+
+    Returns None - and the caller parses line by line, to report what is wrong where -
+    unless every non-blank line holds the same number (>= 2) of numbers. ``np.fromstring``
+    in text mode stops at the first non-number with a warning, which is caught here.
+    """
+    rows = [ln for ln in lines if ln.strip()]
+    if not rows:
+        return None
+    width = len(_SPLIT.split(rows[0].strip()))
+    if width < 2 or len(_SPLIT.split(rows[-1].strip())) != width:
+        return None
+    body = "\n".join(rows).translate(_SEPARATORS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(body, dtype=np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    if values.size != len(rows) * width:
+        return None
+    return values.reshape(len(rows), width)
+
+
+def duration_s(started: object, finished: object) -> float | None:
+    """Seconds between two time-zone-aware vendor time stamps, None when either is missing."""
+    a, b = parse_datetime(started), parse_datetime(finished)
+    if a is None or b is None or b < a:
+        return None
+    return (b - a).total_seconds()
+
+
+def uniform_step(x: np.ndarray, *, rtol: float = 1e-3) -> float | None:
+    """The step of an equally spaced axis, or None when the spacing varies (stitched ranges)."""
+    if x.size < 2:
+        return None
+    d = np.diff(x)
+    step = float((x[-1] - x[0]) / (x.size - 1))
+    if step == 0 or not np.allclose(d, step, rtol=rtol, atol=abs(step) * rtol + 1e-4):
+        return None
+    return step
 
 
 def parse_float(text: object) -> float | None:

@@ -31,13 +31,17 @@ GSAS-II; offsets below are checked on our real files):
 
 Quirks in real files: GSAS-II and xylib samples are all ``RAW1.01`` (called "v4" by some
 tools); the RAW4 file here writes 8-byte data records (count + a flag word); its K-alpha2 and
-ratio are zero (a K-alpha1-only set-up, or unset: recorded as None); v3 dates have no time
+ratio are zero and its K-alpha average equals K-alpha1 (a K-alpha1-only set-up: recorded as
+``ka2_ka1_ratio = 0``); v3 dates have no time
 zone (kept in ``raw_parameters``); slit widths are in mm, not degrees, so they stay in
-``raw_parameters`` and ``slit_mode`` is "fixed" only where a fixed slit is written.
+``raw_parameters``. The v3 range header holds a 6-character divergence-slit code at +72
+(``"V6"``: variable slit, 6 mm irradiated length -> ``slit_mode="automatic"``; ``"fix"``:
+fixed) next to an f64 at +64 (0.982 in the LaB6 file; unit not documented, kept raw).
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -83,9 +87,12 @@ class _Cursor:
     def floats(self, offset: int, count: int, what: str, *, stride: int = 4) -> np.ndarray:
         self.need(offset, count * stride, what)
         if stride == 4:
-            return np.frombuffer(self.data, "<f4", count, offset).astype(np.float64)
-        records = np.frombuffer(self.data, np.uint8, count * stride, offset).reshape(count, stride)
-        return records[:, :4].copy().view("<f4").ravel().astype(np.float64)
+            values = np.frombuffer(self.data, "<f4", count, offset)
+        else:
+            records = np.frombuffer(self.data, np.uint8, count * stride, offset).reshape(count, stride)
+            values = records[:, :4].copy().view("<f4").ravel()
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN patterns of damaged files
+            return values.astype(np.float64)
 
 
 def _f32(value: float) -> float:
@@ -254,6 +261,8 @@ class BrukerRawReader(Reader):
             lam = c.one("d", off + 240, "a v3 range header")
             supp = c.one("I", off + 256, "a v3 range header")
             kv, ma = c.unpack("II", off + 224, "a v3 range header")
+            divergence = c.one("d", off + 64, "a v3 range header")
+            slit_code = c.text(off + 72, 6, "a v3 range header")
             self._check_steps(c, steps, off)
             if supp > len(c.data):
                 raise self.reader_fail(c, f"range {i + 1} claims a {supp}-byte supplementary header")
@@ -273,6 +282,8 @@ class BrukerRawReader(Reader):
                         "USED_LAMBDA": float(lam),
                         "GENERATOR_VOLTAGE": int(kv),
                         "GENERATOR_CURRENT": int(ma),
+                        "DIVERGENCE": float(divergence),
+                        "VARIABLE_DIVERGENCE": slit_code,
                     },
                 }
             )
@@ -376,19 +387,32 @@ class BrukerRawReader(Reader):
         scan_type = r.get("scan_type") or ""
         axis = "two_theta"
         lowered = scan_type.lower()
-        if scan_type and not any(k in lowered for k in ("coupled", "2theta", "detector", "theta-2theta")):
-            axis = "".join(ch if ch.isalnum() else "_" for ch in lowered).strip("_") or "angle"
+        if scan_type and not any(k in lowered for k in ("coupled", "2theta", "twotheta", "detector")):
+            if "rocking" in lowered or "omega" in lowered:
+                axis = "omega"
+            else:
+                axis = "".join(ch if ch.isalnum() else "_" for ch in lowered).strip("_") or "angle"
         k1 = _clean(header.get("ALPHA1", 0.0)) or r.get("alpha1")
         k2 = _clean(header.get("ALPHA2", 0.0)) or r.get("alpha2") or _clean(header.get("LAMDA2", 0.0))
         k1 = k1 or _clean(header.get("LAMDA1", 0.0)) or _clean(r["raw"].get("USED_LAMBDA", 0.0))
         ratio = _clean(header.get("ALPHA_RATIO", 0.0)) or _clean(header.get("INTENSITY_RATIO", 0.0))
+        if (
+            k1
+            and header.get("ALPHA2") == 0.0
+            and header.get("ALPHA_RATIO") == 0.0
+            and _clean(header.get("ALPHA_AVERAGE", 0.0)) == k1
+        ):
+            ratio = 0.0  # DIFFRAC's K-alpha1-only set-up: no K-alpha2 line, average = K-alpha1
         anode = (header.get("ANODE_MATERIAL") or header.get("ANODE") or "").strip().capitalize() or None
         div = _clean(header.get("FIXED_DIVERGENCE_SLIT_MM", 0.0))
+        code = str(r["raw"].get("VARIABLE_DIVERGENCE", "")).strip()
+        variable = re.fullmatch(r"V(\d+(?:\.\d+)?)", code)
+        slit_mode = "automatic" if variable else ("fixed" if code.lower().startswith("fix") or div else None)
         acq = XRDAcquisition(
             operator=header.get("USER") or None,
             title=header.get("COMMENT") or None,
             wavelength_angstrom=k1,
-            wavelength2_angstrom=k2 if ratio else None,
+            wavelength2_angstrom=k2 if ratio else None,  # None also when the ratio is 0
             ka2_ka1_ratio=ratio,
             anode=anode,
             scan_axis=scan_type or None,
@@ -396,7 +420,8 @@ class BrukerRawReader(Reader):
             two_theta_end_deg=float(x[-1]) if axis == "two_theta" else None,
             step_deg=r["step"],
             time_per_step_s=r["time_per_step"],
-            slit_mode="fixed" if div else None,
+            slit_mode=slit_mode,
+            irradiated_length_mm=float(variable.group(1)) if variable else None,
             goniometer_radius_mm=_clean(header.get("GONIOMETER_RADIUS_MM", 0.0)),
             n_scans=n,
         )

@@ -22,9 +22,9 @@ For constant-wavelength data ``BINTYP`` is ``CONST``, ``bcoef1`` the first 2θ a
 Quirks in real files: the IUCr CPD PbSO4 data (``PBSO4.XRA``) writes ``STD`` with bank
 coefficients as integers; NIST660CBI writes fractional centidegrees (``1500.66 1.31303``)
 and trailing blanks; the last line of a bank is short; neither names the wavelength (it
-lives in a separate instrument-parameter ``.prm`` file) so only the anode named in the title
-(``Cu Ka``) is recorded. Time-of-flight banks (``TIME_MAP``, ``RALF``, ``SLOG``) are
-refused with a clear error.
+lives in a separate instrument-parameter ``.prm`` file) so the anode named in the title
+(``Cu Ka``) gives the standard K-alpha wavelengths, with a warning. Time-of-flight banks
+(``TIME_MAP``, ``RALF``, ``SLOG``) are refused with a clear error.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Measurement, Sample, TruncatedFileError, XRDAcquisition
-from ._pattern import make_pattern
+from ._pattern import KALPHA_ANGSTROM, make_pattern
 
 __all__ = ["GsasReader"]
 
@@ -153,9 +153,19 @@ class GsasReader(Reader):
                 x, y = x[:nchan], y[:nchan]  # padding of the last fixed-width line
             else:
                 warnings.append(f"BANK {parts[1]} holds {y.size} points, more than the {nchan} announced")
+        k1 = k2 = ratio = None
+        if anode in KALPHA_ANGSTROM:
+            k1, k2, ratio = KALPHA_ANGSTROM[anode]
+            warnings.append(
+                f"the title names {anode} K-alpha radiation but no wavelength (GSAS keeps it in the .prm "
+                f"file): the standard values {k1}/{k2} A (ratio {ratio}) were used"
+            )
         acq = XRDAcquisition(
             title=title or None,
             anode=anode,
+            wavelength_angstrom=k1,
+            wavelength2_angstrom=k2,
+            ka2_ka1_ratio=ratio,
             two_theta_start_deg=float(x[0]),
             two_theta_end_deg=float(x[-1]),
             step_deg=step if kind in ("STD", "ESD") else None,

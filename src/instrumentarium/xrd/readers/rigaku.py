@@ -32,6 +32,7 @@ also disagree with the data lines, which wins (with a warning); Japanese display
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -42,7 +43,15 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Instrument, Measurement, Sample, TruncatedFileError, XRDAcquisition
-from ._pattern import make_pattern, parse_datetime, parse_float, parse_int, slit_angle_deg
+from ._pattern import (
+    duration_s,
+    make_pattern,
+    numeric_table,
+    parse_datetime,
+    parse_float,
+    parse_int,
+    slit_angle_deg,
+)
 
 __all__ = ["RasReader", "RasxReader", "acquisition_from_ras_header"]
 
@@ -137,6 +146,11 @@ def _columns(
     reader: Reader, path: Path, lines: list[str], where: str
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Parse ``angle intensity [attenuation]`` lines; the attenuation factor is applied."""
+    table = numeric_table(lines)
+    if table is not None and table.shape[1] in (2, 3):
+        if table.shape[1] == 2:
+            table = np.column_stack([table, np.ones(len(table))])
+        return _apply_attenuation(reader, path, table, where)
     rows = []
     for i, line in enumerate(lines):
         parts = line.replace(",", " ").split()
@@ -153,7 +167,13 @@ def _columns(
         rows.append(values[:3] if len(values) >= 3 else [*values, 1.0])
     if not rows:
         raise reader.fail(path, f"{where}: the scan holds no data lines")
-    arr = np.array(rows, dtype=np.float64)
+    return _apply_attenuation(reader, path, np.array(rows, dtype=np.float64), where)
+
+
+def _apply_attenuation(
+    reader: Reader, path: Path, arr: np.ndarray, where: str
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Angles and ``intensity x attenuation`` from an ``(n, 3)`` table, with a note when applied."""
     notes = []
     if np.any(arr[:, 2] != 1.0):
         if np.any(arr[:, 2] <= 0):
@@ -347,7 +367,9 @@ class RasxReader(Reader):
                     raw["reader_corrections"] = notes
                 acq = acquisition_from_ras_header(h, x, len(profiles))
                 if acq.acquired_at is None:
-                    acq = _replace_time(acq, h.get("ScanInformation/StartTime"))
+                    acq = _replace_time(
+                        acq, h.get("ScanInformation/StartTime"), h.get("ScanInformation/EndTime")
+                    )
                 goniometer = h.get("HW_GONIOMETER_NAME") or h.get("GeneralInformation/SystemName")
                 out.append(
                     make_pattern(
@@ -450,8 +472,8 @@ class RasxReader(Reader):
         return [p]
 
 
-def _replace_time(acq: XRDAcquisition, text: object) -> XRDAcquisition:
-    import dataclasses
-
+def _replace_time(acq: XRDAcquisition, text: object, end: object = None) -> XRDAcquisition:
     when = parse_datetime(text)
-    return dataclasses.replace(acq, acquired_at=when) if when is not None else acq
+    if when is None:
+        return acq
+    return dataclasses.replace(acq, acquired_at=when, duration_s=duration_s(text, end))

@@ -14,7 +14,8 @@ reader ignores the namespace). ``<xrdMeasurements>`` holds one or more
   ``listPositions`` (one value per point) or as ``commonPosition`` (a constant axis);
 * intensities are ``<counts>`` (schema ≤ 1.3) or ``<intensities>`` (≥ 1.4), both in counts
   per step, integers written as text separated by spaces;
-* ``commonCountingTime`` (s) or ``countingTimes`` (a list) give the time per step;
+* ``commonCountingTime`` (s) or ``countingTimes`` (a list) give the time per step; counts
+  taken over times that differ point to point are divided by them (``counts/s``);
 * ``beamAttenuationFactors`` (one per point, ≥ 1) scale counts taken behind an attenuator:
   the reader multiplies them in and says so in ``raw_parameters["reader_corrections"]``.
 
@@ -29,6 +30,7 @@ UTC offset (``2021-03-16T13:10:14+03:00``); slit openings are in the slit's *nam
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,7 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Instrument, Measurement, Sample, TruncatedFileError, XRDAcquisition
-from ._pattern import make_pattern, parse_datetime, parse_float, slit_angle_deg
+from ._pattern import duration_s, make_pattern, parse_datetime, parse_float, slit_angle_deg
 
 __all__ = ["XrdmlReader"]
 
@@ -67,8 +69,15 @@ def _text(el: ET.Element | None, *names: str) -> str | None:
     return found.text.strip() or None
 
 
-def _flatten(el: ET.Element, prefix: str, out: dict[str, Any]) -> None:
-    """Header values as ``path -> text`` (attributes as ``path@attr``), data arrays left out."""
+def _flatten(el: ET.Element, prefix: str, out: dict[str, Any], taken: set[str] | None = None) -> None:
+    """Header values as ``path -> text`` (attributes as ``path@attr``), data arrays left out.
+
+    Repeated siblings get ``#2``, ``#3``... so no value is lost; ``taken`` holds the element
+    paths already used (derived from ``out`` when not given).
+    """
+    if taken is None:
+        taken = {k.split("@", 1)[0] for k in out}
+        taken |= {k.rsplit("/", i)[0] for k in list(taken) for i in range(1, k.count("/") + 1)}
     name = _local(el.tag)
     if name in _DATA_TAGS:
         return
@@ -77,23 +86,33 @@ def _flatten(el: ET.Element, prefix: str, out: dict[str, Any]) -> None:
     if axis:
         key += f"[{axis}]"
     base, i = key, 1
-    while any(k == key or k.startswith((key + "/", key + "@")) for k in out):
+    while key in taken:
         i += 1
         key = f"{base}#{i}"
+    taken.add(key)
     for attr, value in el.attrib.items():
         out[f"{key}@{_local(attr)}"] = value
     children = list(el)
     if not children and el.text and el.text.strip():
         out[key] = el.text.strip()
     for c in children:
-        _flatten(c, key, out)
+        _flatten(c, key, out, taken)
 
 
 def _numbers(reader: XrdmlReader, path: Path, text: str | None, what: str) -> np.ndarray:
+    """The space-separated numbers of an element (one C loop; a bad value is reported)."""
     if not text or not text.strip():
         raise reader.fail(path, f"<{what}> is empty")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(text, dtype=np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            values = None
+    if values is not None and values.size == len(text.split()):
+        return values
     try:
-        return np.array(text.split(), dtype=np.float64)
+        return np.array([float(v) for v in text.split()], dtype=np.float64)
     except ValueError as exc:
         raise reader.fail(path, f"<{what}> holds a value that is not a number ({exc})") from exc
 
@@ -208,11 +227,19 @@ class XrdmlReader(Reader):
 
         count_time = parse_float(_text(data, "commonCountingTime"))
         times_el = _child(data, "countingTimes")
+        signal_unit = "counts/s" if unit.lower() in ("counts/s", "cps", "counts per second") else "counts"
         if count_time is None and times_el is not None and times_el.text:
             times = _numbers(self, path, times_el.text, "countingTimes")
-            if times.size and np.allclose(times, times[0]):
+            if times.size != n:
+                raise self.fail(path, f"{times.size} countingTimes for {n} intensities")
+            if np.allclose(times, times[0]):
                 count_time = float(times[0])
-        signal_unit = "counts/s" if unit.lower() in ("counts/s", "cps", "counts per second") else "counts"
+            elif signal_unit == "counts":
+                if np.any(times <= 0):
+                    raise self.fail(path, "a countingTimes value is zero or negative")
+                # counts taken over different times are not comparable: give the rate
+                y, signal_unit = y / times, "counts/s"
+                corrections.append("counts divided by countingTimes (they differ point to point)")
 
         wl = _child(xm, "usedWavelength")
         ibp = _child(xm, "incidentBeamPath")
@@ -239,6 +266,7 @@ class XrdmlReader(Reader):
         header_el = _child(scan, "header")
         acq = XRDAcquisition(
             acquired_at=parse_datetime(_text(header_el, "startTimeStamp")),
+            duration_s=duration_s(_text(header_el, "startTimeStamp"), _text(header_el, "endTimeStamp")),
             operator=_text(header_el, "author", "name"),
             wavelength_angstrom=parse_float(_text(wl, "kAlpha1")),
             wavelength2_angstrom=parse_float(_text(wl, "kAlpha2")),
@@ -304,7 +332,7 @@ class XrdmlReader(Reader):
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<xrdMeasurements xmlns="http://www.xrdml.com/XRDMeasurement/1.5" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" status="Completed">\n'
-            "<sample type=\"To be analyzed\"><id>S1</id><name>quartz</name></sample>\n"
+            '<sample type="To be analyzed"><id>S1</id><name>quartz</name></sample>\n'
             '<xrdMeasurement measurementType="Scan" status="Completed">\n'
             '<usedWavelength intended="K-Alpha 1"><kAlpha1 unit="Angstrom">1.5405980</kAlpha1>'
             '<kAlpha2 unit="Angstrom">1.5444260</kAlpha2><ratioKAlpha2KAlpha1>0.5000</ratioKAlpha2KAlpha1>'
@@ -327,7 +355,7 @@ class XrdmlReader(Reader):
             "<dataPoints>"
             '<positions axis="2Theta" unit="deg">'
             "<listPositions>30.0 30.1 30.2 30.3</listPositions></positions>"
-            '<beamAttenuationFactors>1 1 10 1</beamAttenuationFactors>'
+            "<beamAttenuationFactors>1 1 10 1</beamAttenuationFactors>"
             '<commonCountingTime unit="seconds">2.0</commonCountingTime>'
             '<counts unit="counts">5 7 300 6</counts></dataPoints></scan>\n'
         )

@@ -7,15 +7,18 @@ tabs, commas or semicolons; optional header lines before the data. Quirks seen i
 files: IUCr CPD round-robin ``.prn`` files are right-aligned with CRLF line ends and no
 header; powdR ``.xy`` files hold half counts (``476.5``: averaged scans); Szymanski
 ``.xy`` use tabs and CRLF, their ``_parsed.csv`` commas; Dara ``.xy`` tab-separated with
-eight decimals; RRUFF writes ``##KEY=value`` headers; other programs write a
+eight decimals; RRUFF writes ``##KEY=value`` headers and ``##END=`` after the data;
+HighScore CSV exports start with ``[Measurement conditions:]`` and ``key,value`` lines
+(``K-Alpha1 wavelength,1.540598``) before ``[Scan points:]``; other programs write a
 ``2theta,intensity`` column-title line or ``# wavelength = 1.5406`` comments.
 
 Because anything with numbers in it could be called ``.dat``, :meth:`XYReader.sniff`
 claims a file only when at least five lines parse as ≥ 2 numeric columns, the first
 column strictly increases, and it stays within a plausible 2θ range (-5° to 180°).
-Header ``key = value`` / ``key: value`` lines are kept in ``raw_parameters``; a
-wavelength written there is used. The e.s.d. column, when present, is not the signal and
-is kept nowhere else (weights are recomputed from counts by processing).
+Header ``key = value`` / ``key: value`` / ``key,value`` lines are kept in
+``raw_parameters``; a K-alpha1 wavelength written there is used. The e.s.d. column, when
+present, is not the signal and is kept nowhere else (processing recomputes weights from
+the counts).
 """
 
 from __future__ import annotations
@@ -28,12 +31,12 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...model import Measurement, Sample, XRDAcquisition
-from ._pattern import anode_from_wavelength, make_pattern, parse_float
+from ._pattern import anode_from_wavelength, make_pattern, numeric_table, parse_float, uniform_step
 
 __all__ = ["XYReader", "parse_columns"]
 
 _SPLIT = re.compile(r"[,;\s]+")
-_KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:]\s*(.*?)\s*$")
+_KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:,]\s*(.*?)\s*$")
 _EXTENSIONS = {".xy", ".xye", ".csv", ".prn", ".dat", ".txt", ".asc"}
 _MIN_ROWS = 5
 _TWO_THETA_RANGE = (-5.0, 180.0)
@@ -49,16 +52,24 @@ def _row(line: str) -> list[float] | None:
         return None
 
 
-def parse_columns(text: str) -> tuple[list[str], list[list[float]], list[str]]:
+def parse_columns(text: str) -> tuple[list[str], list[list[float]] | np.ndarray, list[str]]:
     """Split a text pattern into header lines, numeric rows and notes about skipped lines.
 
     Header lines are the non-numeric lines before the first numeric row; later non-numeric
     lines are comments (``#``, ``!``, ``;``) or an error reported by the caller.
     """
+    lines = text.splitlines()
+    for first, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and stripped[0] not in "#!;%'*" and _row(stripped) is not None:
+            fast = numeric_table(lines[first:])
+            if fast is not None:
+                return [ln.strip() for ln in lines[:first] if ln.strip()], fast, []
+            break
     header: list[str] = []
     rows: list[list[float]] = []
     bad: list[str] = []
-    for i, line in enumerate(text.splitlines(), start=1):
+    for i, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
@@ -82,10 +93,27 @@ def _header_values(header: list[str]) -> dict[str, Any]:
     return out
 
 
+_WAVELENGTH_KEYS = {
+    "wavelength",
+    "lambda",
+    "wavelength(a)",
+    "wavelength(angstrom)",
+    "lambda1",
+    "alpha1",
+    "k-alpha1wavelength",
+    "kalpha1",
+    "k-alpha1",
+    "ka1",
+    "wavelength1",
+}
+
+
 def _wavelength(values: dict[str, Any]) -> float | None:
+    """K-alpha1 (or the single wavelength) from header keys: RRUFF ``##WAVELENGTH=``, HighScore
+    ``K-Alpha1 wavelength,1.540598``, ``# wavelength = 1.5406``."""
     for key, value in values.items():
-        k = key.lower().replace(" ", "")
-        if k in ("wavelength", "lambda", "wavelength(a)", "wavelength(angstrom)", "lambda1", "alpha1"):
+        k = key.lower().replace(" ", "").replace("_", "")
+        if k in _WAVELENGTH_KEYS:
             w = parse_float(str(value).split()[0] if str(value).split() else None)
             if w is not None and 0.05 < w < 5:
                 return w
@@ -104,8 +132,8 @@ class XYReader(Reader):
     def sniff(self, path: Path) -> float:
         path = Path(path)
         head = read_head(path, 8192)
-        if not head or b"\x00" in head:
-            return 0.0
+        if not head or b"\x00" in head or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in b"<{*":
+            return 0.0  # XML, JSON, Rigaku RAS, zip: never a column file (HighScore CSV starts "[")
         try:
             text = head.decode("utf-8")
         except UnicodeDecodeError:
@@ -116,10 +144,12 @@ class XYReader(Reader):
         _, rows, bad = parse_columns("\n".join(lines))
         if len(rows) < _MIN_ROWS or bad:
             return 0.0
-        ncols = {len(r) for r in rows}
+        if isinstance(rows, np.ndarray):
+            ncols, x = {rows.shape[1]}, rows[:, 0]
+        else:
+            ncols, x = {len(r) for r in rows}, np.array([r[0] for r in rows])
         if len(ncols) != 1 or next(iter(ncols)) > 6:
             return 0.0
-        x = np.array([r[0] for r in rows])
         if not np.all(np.diff(x) > 0):
             return 0.0
         lo, hi = _TWO_THETA_RANGE
@@ -141,7 +171,7 @@ class XYReader(Reader):
             text = data.decode("latin-1")
         header, rows, bad = parse_columns(text)
         warnings: list[str] = []
-        if not rows:
+        if len(rows) == 0:
             raise self.fail(path, "no line with two numeric columns (2θ, intensity) was found")
         if bad:
             last_line = len(text.splitlines())
@@ -154,15 +184,17 @@ class XYReader(Reader):
                     f"{len(bad)} line(s) inside the data are not numeric columns, first {bad[0]}; "
                     "fix or remove them",
                 )
-        ncols = min(len(r) for r in rows)
-        if any(len(r) != ncols for r in rows):
+        ncols = rows.shape[1] if isinstance(rows, np.ndarray) else min(len(r) for r in rows)
+        if not isinstance(rows, np.ndarray) and any(len(r) != ncols for r in rows):
             widths = sorted({len(r) for r in rows})
             if len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows[:-1]):
                 warnings.append("the last data line has fewer columns; it was dropped (truncated file?)")
                 rows = rows[:-1]
             else:
                 raise self.fail(path, f"data lines have different numbers of columns ({widths})")
-        arr = np.array([r[:2] for r in rows], dtype=np.float64)
+        arr = (
+            rows[:, :2] if isinstance(rows, np.ndarray) else np.array([r[:2] for r in rows], dtype=np.float64)
+        )
         x, y = arr[:, 0], arr[:, 1]
         values = _header_values(header)
         wavelength = _wavelength(values)
@@ -171,7 +203,7 @@ class XYReader(Reader):
             anode=anode_from_wavelength(wavelength),
             two_theta_start_deg=float(np.min(x)),
             two_theta_end_deg=float(np.max(x)),
-            step_deg=float((np.max(x) - np.min(x)) / (x.size - 1)) if x.size > 1 else None,
+            step_deg=uniform_step(np.sort(x)),
         )
         raw: dict[str, Any] = {"header_lines": header, "n_columns": ncols, **values}
         return make_pattern(
