@@ -35,12 +35,12 @@ def normalise_nucleus(text: object) -> str | None:
     """Return a nucleus as mass number + symbol (``"1H"``, ``"13C"``, ``"31P"``).
 
     Accepts the spellings vendors write: ``"1H"``, ``"H1"``, ``"C13"``, ``"<13C>"``,
-    ``"13c"``. Returns ``None`` for empty or ``"off"`` values, and the text unchanged
+    ``"13c"``, JCAMP-DX's ``"^13C"``. Returns ``None`` for empty or ``"off"`` values, and the text unchanged
     when it is not recognisable (so nothing is lost).
     """
     if text is None:
         return None
-    s = str(text).strip().strip("<>").strip()
+    s = str(text).strip().strip("<>").strip().lstrip("^")
     if not s or s.lower() in {"off", "none", "undefined"}:
         return None
     for pattern, order in ((_NUCLEUS_MASS_FIRST, (1, 2)), (_NUCLEUS_SYMBOL_FIRST, (2, 1))):

@@ -34,5 +34,6 @@ Conventions every NMR reader follows (processing and analysis rely on them)
 
 from .bruker import BrukerReader
 from .bruker_processed import BrukerProcessedReader
+from .jcamp import JcampNMRReader
 
-__all__ = ["BrukerReader", "BrukerProcessedReader"]
+__all__ = ["BrukerReader", "BrukerProcessedReader", "JcampNMRReader"]
