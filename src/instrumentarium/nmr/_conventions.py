@@ -25,6 +25,7 @@ __all__ = [
     "ppm_axis",
     "recorded_warnings",
     "vendor_errors",
+    "jsonable",
 ]
 
 _NUCLEUS_MASS_FIRST = re.compile(r"^\s*(\d{1,3})\s*([A-Za-z]{1,2})\s*$")
@@ -96,3 +97,26 @@ def vendor_errors(path: Path | str, what: str) -> Iterator[None]:
             "expected format",
             path=path,
         ) from exc
+
+
+def jsonable(value: object) -> object:
+    """Return ``value`` as plain JSON types (dict, list, str, int, float, bool, None).
+
+    Vendor libraries hand back tuples, numpy scalars and arrays, bytes and small objects;
+    ``raw_parameters`` must stay JSON-compatible. Non-finite floats become strings.
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return value if np.isfinite(value) else repr(value)
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, bytes):
+        return value.decode("latin-1").rstrip("\x00")
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    return str(value)

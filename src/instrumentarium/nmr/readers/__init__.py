@@ -35,5 +35,17 @@ Conventions every NMR reader follows (processing and analysis rely on them)
 from .bruker import BrukerReader
 from .bruker_processed import BrukerProcessedReader
 from .jcamp import JcampNMRReader
+from .jeol import JeolReader
+from .nmrml import NmrmlReader
+from .spinsolve import SpinsolveReader
+from .varian import VarianReader
 
-__all__ = ["BrukerReader", "BrukerProcessedReader", "JcampNMRReader"]
+__all__ = [
+    "BrukerReader",
+    "BrukerProcessedReader",
+    "JcampNMRReader",
+    "JeolReader",
+    "NmrmlReader",
+    "SpinsolveReader",
+    "VarianReader",
+]
