@@ -97,9 +97,12 @@ class BrukerProcessedReader(Reader):
 
     def sniff(self, path: Path) -> float:
         try:
-            pdir = processed_folder(Path(path))
+            path = Path(path)
+            pdir = processed_folder(path)
             if pdir is None:
-                return 0.0
+                # a pdata/N folder with procs but no spectrum: claim it weakly, to say why
+                is_pdata = path.is_dir() and path.parent.name == "pdata" and (path / "procs").is_file()
+                return 0.2 if is_pdata else 0.0
             head = read_head(pdir / "procs", 256)
             return 0.95 if head.startswith(b"##") else 0.3
         except OSError:
@@ -109,6 +112,12 @@ class BrukerProcessedReader(Reader):
         path = Path(path)
         pdir = processed_folder(path)
         if pdir is None:
+            if path.is_dir() and (path / "procs").is_file():
+                raise FormatError(
+                    "this pdata folder has procs but no 1r/2rr: TopSpin's processed spectrum was not "
+                    "kept; read the experiment folder (../..) for the raw FID and process it",
+                    path=path,
+                )
             raise self.fail(path, "not a Bruker pdata folder (needs procs and 1r or 2rr)")
         procs = read_parameter_file(pdir / "procs")
         assert procs is not None
