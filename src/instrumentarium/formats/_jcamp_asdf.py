@@ -26,14 +26,21 @@ from ..model import FormatError
 
 __all__ = ["decode_xydata_lines", "encode_xydata_lines", "parse_affn_numbers"]
 
-_SQZ = {c: (i, False) for i, c in enumerate("@ABCDEFGHI")}
-_SQZ.update({c: (-(i + 1), False) for i, c in enumerate("abcdefghi")})
-_SQZ.update({c: (i, True) for i, c in enumerate("%JKLMNOPQR")})
-_SQZ.update({c: (-(i + 1), True) for i, c in enumerate("jklmnopqr")})
-_DUP = {c: i + 1 for i, c in enumerate("STUVWXYZs")}
+# first character of a token -> (kind, signed leading digit)
+_FIRST: dict[str, tuple[str, str]] = {}
+for _i, _c in enumerate("@ABCDEFGHI"):
+    _FIRST[_c] = ("abs", str(_i))
+for _i, _c in enumerate("abcdefghi"):
+    _FIRST[_c] = ("abs", f"-{_i + 1}")
+for _i, _c in enumerate("%JKLMNOPQR"):
+    _FIRST[_c] = ("dif", str(_i))
+for _i, _c in enumerate("jklmnopqr"):
+    _FIRST[_c] = ("dif", f"-{_i + 1}")
+for _i, _c in enumerate("STUVWXYZs"):
+    _FIRST[_c] = ("dup", str(_i + 1))
 
-# one token: a compression character with its digits, or a plain (PAC/AFFN) number
-_TOKEN = re.compile(r"([@A-Ia-i%J-Rj-rS-Zs])(\d*\.?\d*)|([+-]?(?:\d+\.?\d*|\.\d+))|(\?)")
+# one token: a compression character with its digits, a plain (PAC/AFFN) number, or "?"
+_TOKEN = re.compile(r"[@A-Ia-i%J-Rj-rS-Zs][0-9.]*|[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)|\?")
 # E/e count as SQZ 5/-5 unless they read as an exponent (followed by a sign: "1.5E+02")
 _COMPRESSED = re.compile(r"[@A-DF-Ia-df-i%J-Rj-rS-Zs]|[Ee](?![+-])")
 _AFFN_SPLIT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\?")
@@ -44,24 +51,13 @@ def parse_affn_numbers(text: str) -> list[float]:
     return [float("nan") if t == "?" else float(t) for t in _AFFN_SPLIT.findall(text)]
 
 
-def _tokens(line: str) -> list[tuple[float, str]]:
-    """Split one ASDF line into ``(value, kind)`` with kind in ``abs``, ``dif``, ``dup``."""
-    out: list[tuple[float, str]] = []
-    for m in _TOKEN.finditer(line):
-        char, digits, plain, missing = m.groups()
-        if plain is not None:
-            out.append((float(plain), "abs"))
-        elif missing is not None:
-            out.append((float("nan"), "abs"))
-        elif char in _DUP:
-            count = int(str(_DUP[char]) + digits) if digits else _DUP[char]
-            out.append((float(count), "dup"))
-        else:
-            first, is_dif = _SQZ[char]
-            text = str(abs(first)) + digits
-            value = float(text) if "." in text else int(text)
-            out.append((float(-value if first < 0 else value), "dif" if is_dif else "abs"))
-    return out
+def _number(token: str) -> tuple[float, str]:
+    """``(value, kind)`` of one token, kind in ``abs``, ``dif``, ``dup``."""
+    info = _FIRST.get(token[0])
+    if info is None:
+        return (float("nan") if token == "?" else float(token)), "abs"
+    kind, lead = info
+    return float(lead + token[1:]), kind
 
 
 def decode_xydata_lines(lines: list[str], *, where: str = "") -> tuple[np.ndarray, np.ndarray]:
@@ -81,50 +77,61 @@ def decode_xydata_lines(lines: list[str], *, where: str = "") -> tuple[np.ndarra
     xs: list[float] = []
     ys: list[float] = []
     previous_dif = False
+    first = _FIRST
     for n, raw in enumerate(lines):
-        line = raw.split("$$", 1)[0].strip()
-        if not line:
+        line = raw.split("$$", 1)[0] if "$$" in raw else raw
+        if not line or line.isspace():
             continue
         if not _COMPRESSED.search(line):
             values = parse_affn_numbers(line)
-            if not values:
-                continue
-            xs.append(values[0])
-            ys.extend(values[1:])
+            if values:
+                xs.append(values[0])
+                ys.extend(values[1:])
             previous_dif = False
             continue
-        tokens = _tokens(line)
+        tokens = _TOKEN.findall(line)
         if not tokens:
             continue
-        if tokens[0][1] != "abs":
+        x, kind = _number(tokens[0])
+        if kind != "abs":
             raise FormatError(
                 f"{where}line {n + 1} of the data table does not start with an abscissa: {raw!r}"
             )
-        xs.append(tokens[0][0])
-        line_values: list[float] = []
+        xs.append(x)
+        out: list[float] = []
         last_kind = "abs"
-        last_value = 0.0
-        for value, kind in tokens[1:]:
+        last = 0.0
+        for tok in tokens[1:]:
+            info = first.get(tok[0])
+            if info is None:
+                last = float("nan") if tok == "?" else float(tok)
+                out.append(last)
+                last_kind = "abs"
+                continue
+            kind, lead = info
             if kind == "abs":
-                line_values.append(value)
-                last_value, last_kind = value, "abs"
+                last = float(lead + tok[1:])
+                out.append(last)
+                last_kind = "abs"
             elif kind == "dif":
-                base = line_values[-1] if line_values else (ys[-1] if ys else None)
-                if base is None:
+                last = float(lead + tok[1:])
+                if out:
+                    out.append(out[-1] + last)
+                elif ys:
+                    out.append(ys[-1] + last)
+                else:
                     raise FormatError(f"{where}line {n + 1}: a difference (DIF) with no value before it")
-                line_values.append(base + value)
-                last_value, last_kind = value, "dif"
+                last_kind = "dif"
             else:
-                if not line_values:
+                if not out:
                     raise FormatError(f"{where}line {n + 1}: a repeat (DUP) with nothing to repeat")
-                for _ in range(int(value) - 1):
-                    line_values.append(line_values[-1] + last_value if last_kind == "dif" else last_value)
-        check = ys[-1] if previous_dif and ys else None
-        if check is not None and line_values and np.isclose(line_values[0], check, rtol=1e-9, atol=1e-6):
+                for _ in range(int(lead + tok[1:]) - 1):
+                    out.append(out[-1] + last if last_kind == "dif" else last)
+        if previous_dif and out and ys and abs(out[0] - ys[-1]) <= 1e-6 + 1e-9 * abs(ys[-1]):
             # the Y check repeats the previous line's last value; TopSpin omits it on its
             # one-point last line, so a differing value is data (lengths are checked by callers)
-            line_values = line_values[1:]
-        ys.extend(line_values)
+            out = out[1:]
+        ys.extend(out)
         previous_dif = last_kind == "dif"
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
