@@ -52,7 +52,9 @@ def _cases(root: Path) -> list[tuple[str, Path, Callable[[], object] | None]]:
     for f in sorted(d.rglob("procpar")):
         cases.append(("varian", f.parent, lambda p=f.parent: ng.varian.read(str(p))))
     for f in sorted(d.rglob("acqu.par")):
-        cases.append(("spinsolve", f.parent, lambda p=f.parent: ng.spinsolve.read(str(p), specfile="data.1d")))
+        cases.append(
+            ("spinsolve", f.parent, lambda p=f.parent: ng.spinsolve.read(str(p), specfile="data.1d"))
+        )
     return cases
 
 
