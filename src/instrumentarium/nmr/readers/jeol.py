@@ -41,6 +41,7 @@ from ...model import (
     TruncatedFileError,
 )
 from .._conventions import jsonable, normalise_nucleus, recorded_warnings, vendor_errors
+from ._jeol_synthetic import write_jdf
 
 __all__ = ["JeolReader", "jeol_group_delay"]
 
@@ -68,13 +69,24 @@ def jeol_group_delay(orders: object, factors: object) -> float | None:
 
 
 def _header_sizes(path: Path) -> tuple[int, int]:
-    """(data_start + data_length, total_size) announced by the header."""
+    """(data_start + data_length, total_size) announced by the header, after sanity checks."""
     head = read_head(path, 1360)
     if len(head) < 1360 or not head.startswith(_MAGIC):
         raise TruncatedFileError("shorter than the 1360-byte JEOL header, or no JEOL.NMR magic", path=path)
-    # offsets from the Delta file specification (as in nmrglue.jeol.read_header)
+    # offsets from the Delta file layout (as read by nmrglue.jeol.read_header)
     data_start, data_length = struct.unpack(">IQ", head[1284:1296])
     total = struct.unpack(">Q", head[1320:1328])[0]
+    n_dims = head[12]
+    points = struct.unpack(">8I", head[176:208])
+    item = 8 if head[14] >> 6 == 0 else 4
+    sections = 2 ** sum(1 for t in head[24:32] if t == 3) if 4 not in head[24:32] else 2
+    n_values = int(np.prod(points[: max(1, min(n_dims, 8))], dtype=np.int64)) * sections
+    if not 1 <= n_dims <= 8 or n_values * item > data_length or n_values == 0:
+        raise FormatError(
+            f"header announces {n_values} values of {item} bytes in a {data_length}-byte data section: "
+            "inconsistent (damaged header)",
+            path=path,
+        )
     return data_start + data_length, total
 
 
@@ -126,7 +138,8 @@ class JeolReader(Reader):
             recorded_warnings(warnings, "nmrglue: "),
         ):
             dic, data = ng.jeol.read(str(path))
-        data = np.asarray(data)
+        if not isinstance(data, np.ndarray):
+            raise FormatError(f"inconsistent data sections ({'; '.join(warnings)})", path=path)
         if data.size == 0 or not np.all(np.isfinite(data)):
             raise FormatError(
                 "the data section is empty or holds non-finite values (damaged file?)", path=path
@@ -211,8 +224,12 @@ class JeolReader(Reader):
         )
 
     def examples(self, folder: Path) -> list[Path]:
-        """JEOL files cannot be written here (no writer); tests copy a real file instead."""
-        return []
+        """A small 1D JEOL file (256 complex points, float64, little-endian)."""
+        t = np.arange(256) / 8000.0
+        fid = 1e3 * (
+            np.exp(2j * np.pi * 300 * t - t / 0.05) + 0.5 * np.exp(-2j * np.pi * 1100 * t - t / 0.08)
+        )
+        return [write_jdf(folder / "example.jdf", fid)]
 
 
 def copy_example(src: Path, folder: Path) -> list[Path]:
