@@ -57,6 +57,14 @@ def test_synthetic_fid_round_trip(tmp_path: Path) -> None:
     assert m.raw_parameters["acqus"]["GRPDLY"] == 67.9862060546875
 
 
+@pytest.mark.parametrize("dtype", ["<i4", ">i4", "<f8", ">f8"])
+def test_data_types_and_byte_orders(tmp_path: Path, dtype: str) -> None:
+    fid = synthetic_fid(200, 4000.0)
+    exp = write_bruker_experiment(tmp_path / "x" / "1", n_points=200, fid=fid, dtype=dtype)
+    m = BrukerReader().read(exp)
+    np.testing.assert_allclose(m.signal, np.round(fid.real) + 1j * np.round(fid.imag))
+
+
 def test_fid_file_path_means_experiment(tmp_path: Path) -> None:
     exp = write_bruker_experiment(tmp_path / "x" / "1")
     assert instrumentarium.read(exp / "fid") == instrumentarium.read(exp)
