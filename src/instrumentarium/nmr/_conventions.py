@@ -83,10 +83,14 @@ def vendor_errors(path: Path | str, what: str) -> Iterator[None]:
     """Turn any non-instrumentarium exception raised in the block into a FormatError.
 
     ``what`` says what was being done (``"reading the JEOL header"``) so the message tells
-    the user where it failed.
+    the user where it failed. A FormatError that names no file gets ``path``.
     """
     try:
         yield
+    except FormatError as exc:
+        if exc.path is None:  # say which file, whatever raised it
+            raise type(exc)(str(exc), path=path) from exc
+        raise
     except InstrumentariumError:
         raise
     except MemoryError as exc:

@@ -9,7 +9,7 @@ import pytest
 
 import instrumentarium
 from instrumentarium.formats.jcampdx import parse_observed_multiplets
-from instrumentarium.model import FormatError, InstrumentariumError
+from instrumentarium.model import FormatError, InstrumentariumError, TruncatedFileError
 from instrumentarium.nmr.readers import JcampNMRReader
 from instrumentarium.nmr.readers._jcamp_synthetic import (
     lorentzian_spectrum,
@@ -163,3 +163,12 @@ def test_damaged_real_file_is_typed(shared_data: Path, tmp_path: Path) -> None:
     bad.write_bytes(bytes(data[: len(data) // 3]))
     with pytest.raises(InstrumentariumError):
         JcampNMRReader().read(bad)
+
+
+def test_truncated_real_ntuples_is_typed(shared_data: Path, tmp_path: Path) -> None:
+    src = shared_data / DEV / D04 / "jcamp/1h.fid.dx"
+    bad = tmp_path / "half.dx"
+    bad.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
+    with pytest.raises(TruncatedFileError, match="VAR_DIM") as info:
+        JcampNMRReader().read(bad)
+    assert str(bad) in str(info.value)

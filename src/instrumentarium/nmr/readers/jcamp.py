@@ -28,7 +28,17 @@ import numpy as np
 
 from ...formats import Reader, read_head
 from ...formats.jcampdx import JcampBlock, bruker_sections, ldr_dict, read_jcamp
-from ...model import Axis, FormatError, Instrument, Measurement, NMRAcquisition, NMRDimension, Sample, Source
+from ...model import (
+    Axis,
+    FormatError,
+    Instrument,
+    Measurement,
+    NMRAcquisition,
+    NMRDimension,
+    Sample,
+    Source,
+    TruncatedFileError,
+)
 from .._conventions import normalise_nucleus, vendor_errors
 from ._bruker_params import acquisition_from_acqus
 from ._jcamp_synthetic import write_jcamp_examples
@@ -138,6 +148,10 @@ class JcampNMRReader(Reader):
 
     def read(self, path: Path) -> Measurement:
         path = Path(path)
+        with vendor_errors(path, "reading the JCAMP-DX file"):
+            return self._read(path)
+
+    def _read(self, path: Path) -> Measurement:
         with vendor_errors(path, "decoding the JCAMP-DX file"):
             blocks = read_jcamp(path)
         block, every = _first_block(blocks)
@@ -194,8 +208,11 @@ class JcampNMRReader(Reader):
                 real = block.pages[0].values
             imag = next((p.values for p in block.pages if p.symbol == "I"), None)
             n = real.size
-            if imag is not None and imag.size != n:
-                raise FormatError(f"real and imaginary pages differ in length ({n} vs {imag.size})")
+            _check_length(real.size, dims, 1, "the real page")
+            if imag is not None:
+                _check_length(imag.size, dims, 2, "the imaginary page")
+                if imag.size != n:
+                    raise FormatError(f"real and imaginary pages differ in length ({n} vs {imag.size})")
             y = real if imag is None else real + 1j * imag
             x = np.linspace(first[0] or 0.0, last[0] if last and last[0] is not None else n - 1, n)
             unit = units[0] if units else ""
@@ -238,14 +255,14 @@ class JcampNMRReader(Reader):
         if len(lengths) != 1:
             raise FormatError(f"the pages of the 2D table differ in length: {sorted(lengths)}")
         n2 = lengths.pop()
+        _check_length(n2, dims, 1, "each page")
         data = []
         for r in rows.values():
             real = r.get("R", r.get("Y", next(iter(r.values()))))
             data.append(real + 1j * r["I"] if "I" in r else real)
         signal = np.asarray(data)
         n1 = signal.shape[0]
-        if dims and dims[0] and int(dims[0]) != n1:
-            warnings.append(f"##VAR_DIM= announces {int(dims[0])} rows, {n1} are present")
+        _check_length(n1, dims, 0, "the number of pages (rows)")
         page_x = np.array([float(k.split("=", 1)[1]) if "=" in k else np.nan for k in rows])
         x2 = np.linspace(first[1] or 0.0, last[1] or 0.0, n2)
         if is_fid:
@@ -301,6 +318,17 @@ class JcampNMRReader(Reader):
             solvent=block.get(".SOLVENT NAME") or base.solvent or _described_solvent(block),
             temperature_k=base.temperature_k or (temp + 273.15 if temp is not None else None),
         )
+
+
+def _check_length(n: int, dims: list[float | None], column: int, what: str) -> None:
+    """Compare a decoded length with ``##VAR_DIM=`` (when the file gives it)."""
+    if column >= len(dims) or not dims[column]:
+        return
+    expected = int(dims[column])  # type: ignore[arg-type]
+    if n < expected:
+        raise TruncatedFileError(f"{what} holds {n} points but ##VAR_DIM= announces {expected}: truncated")
+    if n > expected:
+        raise FormatError(f"{what} holds {n} points but ##VAR_DIM= announces {expected}: damaged data")
 
 
 def _described_solvent(block: JcampBlock) -> str | None:
