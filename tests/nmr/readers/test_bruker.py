@@ -170,3 +170,13 @@ def test_real_2d(shared_data: Path) -> None:
     t1_dir = shared_data / DEV / "d14_bruker_pseudo2D_T1_inversion_recovery_600MHz/1"
     p14 = instrumentarium.read(t1_dir / "pdata/1")
     assert p14.shape == (10, 8192) and p14.axes[0].name == "delay" and p14.warnings
+
+
+def test_3d_is_read_as_rows_with_a_warning(tmp_path: Path) -> None:
+    from instrumentarium.nmr.readers._bruker_synthetic import write_bruker_parameters
+
+    exp = write_bruker_experiment(tmp_path / "x" / "3", n_rows=6)
+    write_bruker_parameters(exp / "acqu2s", {"TD": 2, "SW_h": 10.0, "FnMODE": 4, "NUC1": "13C"})
+    write_bruker_parameters(exp / "acqu3s", {"TD": 3, "SW_h": 10.0, "FnMODE": 4, "NUC1": "15N"})
+    m = BrukerReader().read(exp)
+    assert m.shape == (6, 300) and "3D experiment" in m.warnings[0]

@@ -185,6 +185,15 @@ class BrukerReader(Reader):
             if not isinstance(td1, int) or isinstance(td1, bool) or td1 < 1:
                 raise FormatError(f"acqu2s TD = {td1!r} is not a row count", path=exp / "acqu2s")
             n_rows = td1
+            acqu3s = read_parameter_file(exp / "acqu3s", required=False)
+            if acqu3s is not None:
+                td3 = acqu3s.get("TD")
+                if isinstance(td3, int) and not isinstance(td3, bool) and td3 > 0:
+                    n_rows = td1 * td3
+                    warnings.append(
+                        f"3D experiment: read as {n_rows} FIDs (TD2 x TD3 = {td1} x {td3}) in one "
+                        "2D array; its time_f1 axis is only meaningful within the first TD2 rows"
+                    )
         raw, warn = read_bruker_binary(data_file, dtype, td, n_rows)
         if warn:
             warnings.append(warn)
