@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..model import FormatError, TruncatedFileError, register_record
-from ._jcamp_asdf import decode_xydata_lines, parse_affn_numbers
+from ._jcamp_asdf import decode_xydata_lines, encode_xydata_lines, parse_affn_numbers
 from ._jcamp_ldr import LDR, iter_ldrs, normalise_label, parse_bruker_value, strip_comment
 
 __all__ = [
@@ -48,6 +48,8 @@ __all__ = [
     "bruker_sections",
     "parse_observed_multiplets",
     "decode_xydata_lines",
+    "encode_xydata_lines",
+    "parse_affn_numbers",
     "iter_ldrs",
     "normalise_label",
 ]

@@ -180,3 +180,11 @@ def test_3d_is_read_as_rows_with_a_warning(tmp_path: Path) -> None:
     write_bruker_parameters(exp / "acqu3s", {"TD": 3, "SW_h": 10.0, "FnMODE": 4, "NUC1": "15N"})
     m = BrukerReader().read(exp)
     assert m.shape == (6, 300) and "3D experiment" in m.warnings[0]
+
+
+def test_dataset_folder(tmp_path: Path) -> None:
+    write_bruker_experiment(tmp_path / "ds" / "10")
+    assert instrumentarium.read(tmp_path / "ds").source.paths[0].endswith("10/acqus")
+    write_bruker_experiment(tmp_path / "ds" / "11")
+    with pytest.raises(FormatError, match="10, 11"):
+        instrumentarium.read(tmp_path / "ds")
