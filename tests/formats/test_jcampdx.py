@@ -10,10 +10,12 @@ import pytest
 from instrumentarium.formats._jcamp_asdf import decode_xydata_lines, encode_xydata_lines
 from instrumentarium.formats._jcamp_ldr import parse_bruker_parameters
 from instrumentarium.formats.jcampdx import (
+    ObservedIntegral,
     ObservedMultiplet,
     bruker_sections,
     ldr_dict,
     parse_jcamp,
+    parse_observed_integrals,
     parse_observed_multiplets,
     read_jcamp,
 )
@@ -140,3 +142,11 @@ def test_real_multiplet_references(shared_data: Path) -> None:
     h4 = parse_observed_multiplets(menthol)[2]
     assert (h4.multiplicity, h4.centre_ppm, h4.j_hz) == ("tt", pytest.approx(3.4302, abs=1e-4),
                                                            (10.9, 9.9, 4.8, 4.3))
+
+
+def test_real_observed_integrals(shared_data: Path) -> None:
+    folder = shared_data / DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3"
+    (menthol,) = read_jcamp(folder / "menthol/1h.jdx")
+    rows = parse_observed_integrals(menthol)
+    assert len(rows) >= 6 and all(isinstance(r, ObservedIntegral) for r in rows)
+    assert rows[0].range_low_ppm == pytest.approx(3.3857146) and rows[0].integral == pytest.approx(0.0989859)

@@ -47,6 +47,8 @@ __all__ = [
     "ldr_dict",
     "bruker_sections",
     "parse_observed_multiplets",
+    "ObservedIntegral",
+    "parse_observed_integrals",
     "decode_xydata_lines",
     "encode_xydata_lines",
     "parse_affn_numbers",
@@ -413,4 +415,35 @@ def parse_observed_multiplets(ldrs: Mapping[str, Any] | JcampBlock) -> tuple[Obs
             ))
         except ValueError as exc:
             raise FormatError(f"##$OBSERVED MULTIPLETS row {m.group(0)!r} is malformed") from exc
+    return tuple(rows)
+
+
+@register_record("jcamp.observed_integral")
+@dataclass(frozen=True)
+class ObservedIntegral:
+    """One row of a MestReNova ``##$OBSERVED INTEGRALS= (X Y Z)`` table: a range and its area."""
+
+    range_low_ppm: float
+    range_high_ppm: float
+    integral: float
+
+
+def _ldr_text(ldrs: Mapping[str, Any] | JcampBlock, key: str) -> str | None:
+    if isinstance(ldrs, JcampBlock):
+        return next((x.value for x in ldrs.ldrs if x.key == key), None)
+    text = next((v for k, v in ldrs.items() if normalise_label(k) == key), None)
+    return text[0] if isinstance(text, list) else text
+
+
+def parse_observed_integrals(ldrs: Mapping[str, Any] | JcampBlock) -> tuple[ObservedIntegral, ...]:
+    """Type the ``##$OBSERVED INTEGRALS=`` table of a MestReNova export (empty if absent)."""
+    text = _ldr_text(ldrs, "$OBSERVED INTEGRALS")
+    if not text:
+        return ()
+    rows = []
+    for m in _ROW.finditer(str(text).split("\n", 1)[-1]):
+        nums = parse_affn_numbers(m.group(1))
+        if len(nums) != 3:
+            raise FormatError(f"##$OBSERVED INTEGRALS row {m.group(0)!r} is not (from, to, value)")
+        rows.append(ObservedIntegral(min(nums[:2]), max(nums[:2]), nums[2]))
     return tuple(rows)
