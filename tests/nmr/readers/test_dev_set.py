@@ -83,3 +83,12 @@ def test_examples_survive_nexus_round_trip(reader: object, tmp_path: Path) -> No
             out = tmp_path / f"{i}.nxs"
             save(item, out)
             assert load(out) == item
+
+
+def test_reader_texts_are_safe_for_the_formats_table() -> None:
+    # `instrumentarium formats` renders these with rich, where "[...]" is markup
+    from instrumentarium.plugins import readers
+
+    for name, reader in readers().items():
+        if reader.technique == "nmr":
+            assert "[" not in reader.description and all("[" not in p for p in reader.patterns), name

@@ -91,7 +91,7 @@ class BrukerProcessedReader(Reader):
 
     name = "bruker-processed"
     technique = "nmr"
-    description = "Bruker TopSpin processed spectrum: pdata/N folder with procs and 1r[/1i] or 2rr"
+    description = "Bruker TopSpin processed spectrum: pdata/N folder with procs and 1r (and 1i) or 2rr"
     patterns = ("*/pdata/*/procs", "*/pdata/*/1r", "*/pdata/*/2rr")
     version = "1"
 
