@@ -113,10 +113,8 @@ def _scalar(token: str) -> Any:
         return True
     if token == "no":
         return False
-    try:
+    if token.isascii() and token.lstrip("+-").isdecimal():  # common case, no costly exception
         return int(token)
-    except ValueError:
-        pass
     try:
         return float(token)
     except ValueError:
