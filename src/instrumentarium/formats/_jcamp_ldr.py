@@ -104,6 +104,7 @@ def strip_comment(text: str) -> str:
 
 _ARRAY = re.compile(r"^\((\d+)\.\.(\d+)\)\s*(.*)$", re.DOTALL)
 _TOKEN = re.compile(r"<[^>]*>|\S+")
+_INT = re.compile(r"[+-]?[0-9]+")
 
 
 def _scalar(token: str) -> Any:
@@ -113,7 +114,7 @@ def _scalar(token: str) -> Any:
         return True
     if token == "no":
         return False
-    if token.isascii() and token.lstrip("+-").isdecimal():  # common case, no costly exception
+    if _INT.fullmatch(token):  # the common case, without a costly exception
         return int(token)
     try:
         return float(token)
