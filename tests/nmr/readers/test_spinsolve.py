@@ -51,6 +51,8 @@ def test_real_spinsolve(shared_data: Path) -> None:
         "Water",
         8,
     )
+    spec_axis = instrumentarium.read(folder / "spectrum.1d").axes[0].values
+    assert a.carrier_ppm == pytest.approx(spec_axis[spec_axis.size // 2], abs=2e-3)
     _, ref = ng.spinsolve.read(str(folder), specfile="data.1d")
     np.testing.assert_allclose(m.signal, ref)
     # the JCAMP-DX copy beside it holds the same FID

@@ -11,6 +11,9 @@ Format notes
   zDim, qDim as int32), then ``n`` float32 abscissae (s for the FID, ppm ascending for the
   spectrum), then ``n`` complex float32 values.
 - The FID has no digital-filter delay (its first point is already the maximum): 0.
+- ``b1Freq`` is the frequency of 0 ppm; the receiver (the centre of the Fourier-transformed
+  FID) lies ``lowestFrequency + bandwidth/2`` Hz above it: d11 gives 4.7398 ppm, the centre
+  of Magritek's own spectrum.1d axis.
 - ``nmr_fid.dx`` beside them is a JCAMP-DX copy of the FID (read by the jcamp-dx reader).
 """
 
@@ -142,8 +145,12 @@ class SpinsolveReader(Reader):
             axis = Axis("time", "s", np.arange(data.size) / (1e6 / dwell_us))
         sw = 1e6 / dwell_us if dwell_us else None
         carrier = None
+        lowest, bandwidth_khz = _num(par, "lowestFrequency"), _num(par, "bandwidth")
         spec = f.parent / "spectrum.1d"
-        if spec.is_file():
+        if freq and lowest is not None and bandwidth_khz:
+            # the receiver (FFT centre) sits bandwidth/2 above the lowest frequency; b1Freq is 0 ppm
+            carrier = (lowest + bandwidth_khz * 1e3 / 2.0) / freq
+        elif spec.is_file():
             try:
                 sx, _ = read_1d(spec)
                 carrier = float(sx[sx.size // 2])
