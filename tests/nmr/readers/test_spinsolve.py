@@ -54,9 +54,17 @@ def test_real_spinsolve(shared_data: Path) -> None:
     spec_axis = instrumentarium.read(folder / "spectrum.1d").axes[0].values
     assert a.carrier_ppm == pytest.approx(spec_axis[spec_axis.size // 2], abs=2e-3)
     _, ref = ng.spinsolve.read(str(folder), specfile="data.1d")
-    np.testing.assert_allclose(m.signal, ref)
+    np.testing.assert_allclose(m.signal, np.conj(ref))
     # the JCAMP-DX copy beside it holds the same FID
     j = instrumentarium.read(folder / "nmr_fid.dx")
     np.testing.assert_allclose(j.signal, m.signal, atol=1e-3 * np.abs(m.signal).max())
     spec = instrumentarium.read(folder / "spectrum.1d")
     assert spec.shape == (32768,) and spec.axes[0].is_descending
+
+
+def test_real_fid_has_the_common_frequency_sense(shared_data: Path) -> None:
+    folder = shared_data / D11
+    fid = instrumentarium.read(folder)
+    vendor = instrumentarium.read(folder / "spectrum.1d")  # high -> low ppm
+    ours = np.fft.fftshift(np.fft.fft(fid.signal, vendor.shape[0]))[::-1]
+    assert np.corrcoef(np.abs(ours), np.abs(vendor.signal))[0, 1] > 0.999

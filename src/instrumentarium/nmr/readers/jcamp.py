@@ -14,6 +14,7 @@ Format notes (the decoding itself is :mod:`instrumentarium.formats.jcampdx`)
 - Nanalysis writes ``##TEMPERATURE=`` in degrees Celsius (the JCAMP-DX unit).
 - ``##.OBSERVE NUCLEUS= ^13C``: the caret is JCAMP's superscript mark.
 - nmrglue's ``jcampdx.read`` returns nothing for nD NTUPLES; this reader owns the decoding.
+- Magritek FIDs are conjugated, as by the spinsolve reader, to the common frequency sense.
 """
 
 from __future__ import annotations
@@ -165,6 +166,9 @@ class JcampNMRReader(Reader):
         with vendor_errors(path, "assembling the JCAMP-DX data"):
             signal, axes, w = self._signal(block, is_fid, sections)
         warnings.extend(w)
+        instrument = _instrument(block)
+        if is_fid and instrument.vendor == "Magritek":
+            signal = np.conj(signal)  # same convention as the spinsolve reader (see its notes)
         if not np.all(np.isfinite(signal)):
             warnings.append("the data contain missing values ('?'); they are NaN")
         acquisition = self._acquisition(block, sections, signal, axes, is_fid)
@@ -178,7 +182,7 @@ class JcampNMRReader(Reader):
             source=Source.from_files([path], reader=self.name, reader_version=self.version,
                                      format="jcamp-dx"),
             sample=Sample(name=block.title or path.stem),
-            instrument=_instrument(block),
+            instrument=instrument,
             warnings=tuple(warnings),
         )
 

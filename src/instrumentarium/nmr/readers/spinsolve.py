@@ -11,6 +11,10 @@ Format notes
   zDim, qDim as int32), then ``n`` float32 abscissae (s for the FID, ppm ascending for the
   spectrum), then ``n`` complex float32 values.
 - The FID has no digital-filter delay (its first point is already the maximum): 0.
+- The FID is stored with the opposite frequency sense to Bruker's: the reader returns its
+  complex conjugate, so that, as for every reader, ``fftshift(fft(fid))`` runs from low to
+  high ppm. Checked on d11: |FFT| of the conjugate, reversed, correlates with Magritek's
+  spectrum.1d at r = 1.0000 (the unconjugated FID: r = -0.004).
 - ``b1Freq`` is the frequency of 0 ppm; the receiver (the centre of the Fourier-transformed
   FID) lies ``lowestFrequency + bandwidth/2`` Hz above it: d11 gives 4.7398 ppm, the centre
   of Magritek's own spectrum.1d axis.
@@ -138,6 +142,7 @@ class SpinsolveReader(Reader):
                 x, data = x[::-1], data[::-1]
             axis = Axis("chemical_shift", "ppm", x)
         else:
+            data = np.conj(data)  # Magritek stores the opposite frequency sense (see notes)
             if not dwell_us or dwell_us <= 0:
                 raise FormatError(
                     f"dwellTime = {par.get('dwellTime')!r} µs is not usable", path=f.parent / "acqu.par"
@@ -220,7 +225,7 @@ def write_spinsolve_experiment(folder: Path, n: int = 256, dwell_us: float = 400
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(n) * dwell_us * 1e-6
     fid = 1e3 * np.exp(2j * np.pi * 150 * t - t / 0.1)
-    _write_1d(folder / "data.1d", t, fid)
+    _write_1d(folder / "data.1d", t, np.conj(fid))  # Magritek's frequency sense
     spec = np.fft.fftshift(np.fft.fft(fid))
     ppm = np.linspace(-10.0, 20.0, n)
     _write_1d(folder / "spectrum.1d", ppm, spec)
