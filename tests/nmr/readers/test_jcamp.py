@@ -172,3 +172,18 @@ def test_truncated_real_ntuples_is_typed(shared_data: Path, tmp_path: Path) -> N
     with pytest.raises(TruncatedFileError, match="VAR_DIM") as info:
         JcampNMRReader().read(bad)
     assert str(bad) in str(info.value)
+
+
+def test_real_non_bruker_fid_carrier_and_sense(shared_data: Path) -> None:
+    m = instrumentarium.read(shared_data / DEV / "d13_jcamp_dx_misc/nanalysis_1h_60MHz_ibuprofen_fid.jdx")
+    a = m.acquisition
+    assert a.carrier_ppm == pytest.approx(6.0 - 862.0689655 / 2048 / 60.12396860678224)
+    # ibuprofen's CH3 doublet (0.9 ppm) is the tallest line: it must land near 0.9 ppm
+    n = m.shape[0]
+    spec = np.abs(np.fft.fftshift(np.fft.fft(m.signal * np.exp(-3 * np.arange(n) / n))))
+    ppm = a.carrier_ppm + (np.arange(n) - n / 2) * a.spectral_width_hz / n / a.spectrometer_frequency_mhz
+    assert abs(ppm[np.argmax(spec)] - 0.9) < 0.15
+    spinsolve = instrumentarium.read(
+        shared_data / DEV / "d11_magritek_spinsolve_1H_80MHz/1D_exp_1_20240725-103717/nmr_fid.dx"
+    )
+    assert spinsolve.acquisition.carrier_ppm == pytest.approx(4.74)

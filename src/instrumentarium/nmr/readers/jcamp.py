@@ -94,7 +94,7 @@ def _shift_reference(block: JcampBlock) -> tuple[int, float] | None:
     text = block.get(".SHIFT REFERENCE")
     if not text:
         return None
-    parts = [p.strip() for p in text.split(",")]
+    parts = [p.strip() for p in text.strip().strip("()").split(",")]  # Magritek adds ( )
     try:
         return int(float(parts[2])), float(parts[3])
     except (IndexError, ValueError):
@@ -309,8 +309,12 @@ class JcampNMRReader(Reader):
         sw = None
         if t_axis.unit == "s" and len(t_axis) > 1:
             sw = 1.0 / (t_axis.values[1] - t_axis.values[0])
+        carrier = base.carrier_ppm
+        if carrier is None and is_fid and sw and signal.ndim == 1:
+            carrier = _carrier_from_shift_reference(block, signal.shape[0], sw)
         return _replace(
             base,
+            carrier_ppm=carrier,
             acquired_at=base.acquired_at or _long_date(block),
             title=block.title or base.title,
             nucleus=normalise_nucleus(block.get(".OBSERVE NUCLEUS")) or base.nucleus,
@@ -322,6 +326,24 @@ class JcampNMRReader(Reader):
             solvent=block.get(".SOLVENT NAME") or base.solvent or _described_solvent(block),
             temperature_k=base.temperature_k or (temp + 273.15 if temp is not None else None),
         )
+
+
+def _carrier_from_shift_reference(block: JcampBlock, n: int, sw_hz: float) -> float | None:
+    """Carrier (spectrum centre) in ppm from ``##.SHIFT REFERENCE`` of a FID export.
+
+    The reference names a point of the writer's spectrum (1-based, high to low ppm) of n or
+    2n points (Nanalysis: point 1024 of 2048; Magritek: 16385 of 2 x 16384); the centre is
+    point N/2 + 1. Other layouts give None rather than a guess.
+    """
+    ref = _shift_reference(block)
+    freq = block.number(".OBSERVE FREQUENCY")
+    if ref is None or not freq:
+        return None
+    point, ppm = ref
+    for size in (n, 2 * n):
+        if point in (size // 2, size // 2 + 1):
+            return ppm - (size // 2 + 1 - point) * sw_hz / size / freq
+    return None
 
 
 def _check_length(n: int, dims: list[float | None], column: int, what: str) -> None:
