@@ -15,6 +15,12 @@ Format notes
   ``time_run`` local time without a zone (d10: ``20160405T155739``); ``rp``/``lp`` are
   VnmrJ's phase (its sign convention differs from TopSpin's).
 - Arrayed/2D experiments have several traces/blocks: read as 2D (rows x np/2).
+- VnmrJ stores the opposite frequency sense to Bruker: software that reads both (NMRPy,
+  ``Fid._ft``) Fourier-transforms Varian FIDs without the reversal it applies to Bruker
+  ones. The reader returns the complex conjugate so that, as for every reader,
+  ``fftshift(fft(fid))`` runs from low to high ppm. (No VnmrJ-processed spectrum exists
+  in nmr_dev_v1 to check this against; d10's two main 31P lines then fall at +2.75 and
+  +1.56 ppm with VnmrJ's own referencing, rfl/rfp.)
 """
 
 from __future__ import annotations
@@ -180,6 +186,7 @@ class VarianReader(Reader):
             raise self.fail(path, "not a VnmrJ .fid folder (needs fid and procpar)")
         pp = read_procpar(folder / "procpar")
         data, header = read_varian_fid(folder / "fid")
+        data = np.conj(data)  # VnmrJ's frequency sense is the opposite of Bruker's (see notes)
         warnings: list[str] = []
         sw = _num(pp, "sw")
         if not sw or sw <= 0:
@@ -264,7 +271,7 @@ def write_varian_experiment(folder: Path, n: int = 128, sw: float = 5000.0) -> P
     t = np.arange(n) / sw
     fid = 1e4 * np.exp(2j * np.pi * 400 * t - t / 0.05)
     inter = np.empty(2 * n, dtype=">f4")
-    inter[0::2], inter[1::2] = fid.real, fid.imag
+    inter[0::2], inter[1::2] = fid.real, -fid.imag  # VnmrJ's frequency sense
     head = _HEADER.pack(1, 1, 2 * n, 4, 8 * n, 8 * n + 28, 0, 0x8 | 0x1 | 0x40, 1)
     (folder / "fid").write_bytes(head + bytes(28) + inter.tobytes())
     params = {
