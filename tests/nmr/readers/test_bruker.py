@@ -72,8 +72,7 @@ def test_fid_file_path_means_experiment(tmp_path: Path) -> None:
 
 
 def test_table_group_delay_for_old_data(tmp_path: Path) -> None:
-    exp = write_bruker_experiment(tmp_path / "x" / "1",
-                                  acqus={"DSPFVS": 10, "DECIM": 24, "GRPDLY": -1})
+    exp = write_bruker_experiment(tmp_path / "x" / "1", acqus={"DSPFVS": 10, "DECIM": 24, "GRPDLY": -1})
     assert BrukerReader().read(exp).acquisition.group_delay_points == pytest.approx(61.0208333333)
 
 
@@ -128,8 +127,9 @@ def test_processed_without_procs_number(tmp_path: Path) -> None:
 
 # -- real data ------------------------------------------------------------------------
 @pytest.mark.parametrize(("folder", "nucleus", "sfo1", "solvent", "pulprog"), BRUKER_1D)
-def test_real_fid_metadata(shared_data: Path, folder: str, nucleus: str, sfo1: float,
-                           solvent: str, pulprog: str) -> None:
+def test_real_fid_metadata(
+    shared_data: Path, folder: str, nucleus: str, sfo1: float, solvent: str, pulprog: str
+) -> None:
     m = instrumentarium.read(shared_data / DEV / folder)
     a = m.acquisition
     assert m.source.reader == "bruker" and m.ndim == 1 and m.is_complex
@@ -188,3 +188,27 @@ def test_dataset_folder(tmp_path: Path) -> None:
     write_bruker_experiment(tmp_path / "ds" / "11")
     with pytest.raises(FormatError, match="10, 11"):
         instrumentarium.read(tmp_path / "ds")
+
+
+def test_real_peaklist(shared_data: Path) -> None:
+    m = instrumentarium.read(
+        shared_data / DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1"
+    )
+    peaks = m.raw_parameters["peaklist"]
+    assert len(peaks) == 255 and peaks[0] == {"F1": 12.264329, "intensity": 7.012629e-04, "type": 0}
+    ppm, y = m.axes[0].values, m.signal.real
+    at_maxima = 0
+    for p in peaks:  # TopSpin's peaks sit on 1r maxima within a point (MANIFEST: 250/255)
+        j = int(np.argmin(np.abs(ppm - p["F1"])))
+        at_maxima += int(np.argmax(y[max(j - 2, 0) : j + 3]) in (1, 2, 3))
+    assert at_maxima >= 250
+    raw = instrumentarium.read(shared_data / DEV / "d04_bruker_1H_500MHz_naphthoic_acid_acetone/1")
+    assert len(raw.raw_parameters["peaklist"]) == 15
+
+
+def test_damaged_peaklist_is_typed(tmp_path: Path) -> None:
+    exp = write_bruker_experiment(tmp_path / "x" / "1")
+    pdir = write_bruker_pdata(exp / "pdata" / "1", np.ones(16))
+    (pdir / "peaklist.xml").write_text("<PeakList><Peak1D F1=")
+    with pytest.raises(FormatError, match="XML"):
+        instrumentarium.read(pdir)

@@ -35,6 +35,7 @@ from ._bruker_params import (
     acquisition_from_acqus,
     instrument_from_acqus,
     read_parameter_file,
+    read_peaklist,
     read_vdlist,
 )
 from ._bruker_synthetic import write_bruker_experiment
@@ -239,6 +240,10 @@ class BrukerReader(Reader):
         if proc2s is not None:
             raw_parameters["proc2s"] = proc2s
             files.append(pdata1 / "proc2s")
+        peaks = read_peaklist(pdata1 / "peaklist.xml")
+        if peaks is not None:
+            raw_parameters["peaklist"] = peaks
+            files.append(pdata1 / "peaklist.xml")
 
         if is_2d:
             assert acqu2s is not None

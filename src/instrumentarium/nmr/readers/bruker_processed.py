@@ -37,7 +37,13 @@ from ...model import (
     TruncatedFileError,
 )
 from .._conventions import normalise_nucleus, vendor_errors
-from ._bruker_params import acquisition_from_acqus, instrument_from_acqus, read_parameter_file, read_vdlist
+from ._bruker_params import (
+    acquisition_from_acqus,
+    instrument_from_acqus,
+    read_parameter_file,
+    read_peaklist,
+    read_vdlist,
+)
 from ._bruker_synthetic import synthetic_fid, write_bruker_experiment, write_bruker_pdata
 from .bruker import _dtype, read_title
 
@@ -139,6 +145,10 @@ class BrukerProcessedReader(Reader):
         if proc2s is not None:
             raw_parameters["proc2s"] = proc2s
             files.append(pdir / "proc2s")
+        peaks = read_peaklist(pdir / "peaklist.xml")
+        if peaks is not None:
+            raw_parameters["peaklist"] = peaks
+            files.append(pdir / "peaklist.xml")
 
         dtype = _dtype(procs, "DTYPP", "BYTORDP", pdir / "procs")
         nc = procs.get("NC_proc", 0)
