@@ -143,7 +143,8 @@ def test_auto_phase_matches_topspin_or_says_it_cannot(bruker: dict[str, Path]) -
         x = np.arange(ref.size) / ref.size
         diff = (d["p0_deg"] + d["p1_deg"] * x) - (float(procs["PHC0"]) + float(procs["PHC1"]) * x)
         diff = (diff + 180.0) % 360.0 - 180.0
-        peaks = np.flatnonzero((ref > 0.05 * ref.max()) & (ref >= np.roll(ref, 1)) & (ref >= np.roll(ref, -1)))
+        top = (ref >= np.roll(ref, 1)) & (ref >= np.roll(ref, -1))
+        peaks = np.flatnonzero((ref > 0.05 * ref.max()) & top)
         report[key] = (round(r, 4), d["confidence"])
         if r >= 0.99:
             good += 1

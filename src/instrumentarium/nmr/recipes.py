@@ -52,7 +52,8 @@ def auto_recipe(m: Measurement) -> Recipe:
     if _is_fid(m):
         n = m.shape[0]
         steps += [
-            ("nmr.apodize", {"function": "exponential", "line_broadening_hz": line_broadening_for(acq.nucleus)}),
+            ("nmr.apodize", {"function": "exponential",
+                             "line_broadening_hz": line_broadening_for(acq.nucleus)}),
             ("nmr.zero_fill", {"size": None, "factor": 2 if n <= 16384 else 1}),
             ("nmr.fourier_transform", {"first_point_factor": 0.5}),
             ("nmr.group_delay", {"points": None}),

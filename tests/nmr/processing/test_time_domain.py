@@ -59,5 +59,5 @@ def test_zero_fill_to_a_smaller_size_truncates_like_topspin() -> None:
 
 def test_time_domain_steps_refuse_a_spectrum() -> None:
     spec = fourier_transform(simulate_fid([(1.0, 1.0, 1.0)], n_points=1024))
-    with pytest.raises(ProcessingError, match="before nmr.fourier_transform"):
+    with pytest.raises(ProcessingError, match=r"before nmr\.fourier_transform"):
         apodize(spec)
