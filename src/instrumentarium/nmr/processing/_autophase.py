@@ -63,7 +63,7 @@ def is_solvent_suppressed(pulse_program: str | None) -> bool:
 
 def noise_sigma(x: np.ndarray) -> float:
     """Robust noise standard deviation of a real array from its first differences (MAD)."""
-    d = np.diff(x)
+    d = np.diff(x)[:: max(x.shape[0] // 32768, 1)]
     return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(2.0)) or 1e-300
 
 
@@ -104,37 +104,61 @@ def signal_regions(
     return [(a, b) for a, b in out if b - a >= 5]
 
 
-def _detrend_edges(r: np.ndarray, edge: int = 3) -> np.ndarray:
-    m = r.shape[0]
-    e = min(edge, max(m // 8, 1))
-    left, right = r[:e].mean(), r[-e:].mean()
-    return r - (left + (right - left) * (np.arange(m) - (e - 1) / 2) / max(m - e, 1))
-
-
-def _entropy_cost(segments: list[np.ndarray], xs: list[np.ndarray], p0: float, p1: float,
-                  edited: bool, noise_floor: float = 0.0) -> float:
+class _EntropyCost:
     """ACME cost on the signal regions: derivative entropy + negative-area penalty.
 
     Chen, L., Weng, Z., Goh, L. & Garland, M. An efficient algorithm for automatic phase
     correction of NMR spectra based on entropy minimization. J. Magn. Reson. 158, 164 (2002).
+    Evaluated on the concatenated regions only (vectorised), with two changes for real
+    data: negatives are measured above a straight baseline through each region's edges
+    (a baseline offset or roll is not a phase error), and only what lies more than
+    ``noise_floor`` below it counts (otherwise the noise itself biases the phase).
     """
-    reals = [(s * np.exp(-1j * (p0 + p1 * x))).real for s, x in zip(segments, xs)]
-    d = np.concatenate([np.abs(np.diff(r)) for r in reals])
-    total = d.sum()
-    if total <= 0:
-        return 0.0
-    p = d / total
-    p = p[p > 0]
-    h = float(-(p * np.log(p)).sum())
-    if edited:
-        return h
-    # negatives are measured above a straight baseline through each region's edges, so a
-    # baseline offset or roll is not mistaken for a phase error
-    r = np.concatenate([_detrend_edges(q) for q in reals])
-    # only what lies below the noise band counts as negative: otherwise the noise itself
-    # biases the phase on spectra of modest signal-to-noise
-    neg = np.minimum(r + noise_floor, 0.0) / max(float(np.abs(r).max()), 1e-300)
-    return h + 1000.0 * float((neg * neg).sum())
+
+    def __init__(self, s: np.ndarray, regions: list[tuple[int, int]], *, edited: bool,
+                 noise_floor: float, edge: int = 3) -> None:
+        n = s.shape[0]
+        idx = np.concatenate([np.arange(a, b) for a, b in regions])
+        self.re, self.im = s.real[idx], s.imag[idx]
+        self.x = idx / n
+        lengths = np.array([b - a for a, b in regions])
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        # derivative only inside regions
+        inner = np.ones(idx.size - 1, dtype=bool)
+        inner[starts[1:] - 1] = False
+        self.inner = inner
+        e = np.minimum(edge, np.maximum(lengths // 8, 1))
+        self.left = [np.arange(st, st + k) for st, k in zip(starts, e)]
+        self.right = [np.arange(st + ln - k, st + ln) for st, ln, k in zip(starts, lengths, e)]
+        seg = np.repeat(np.arange(len(regions)), lengths)
+        pos = np.arange(idx.size) - starts[seg]
+        self.seg = seg
+        self.frac = (pos - (e[seg] - 1) / 2) / np.maximum(lengths[seg] - e[seg], 1)
+        self.left_sel = np.concatenate(self.left)
+        self.right_sel = np.concatenate(self.right)
+        self.left_seg = np.repeat(np.arange(len(regions)), e)
+        self.e = e.astype(float)
+        self.edited = edited
+        self.noise_floor = noise_floor
+
+    def __call__(self, p0: float, p1: float) -> float:
+        ph = p0 + p1 * self.x
+        r = self.re * np.cos(ph) + self.im * np.sin(ph)
+        d = np.abs(np.diff(r))[self.inner]
+        total = d.sum()
+        if total <= 0:
+            return 0.0
+        p = d[d > 0] / total
+        h = float(-(p * np.log(p)).sum())
+        if self.edited:
+            return h
+        nseg = self.e.size
+        left = np.bincount(self.left_seg, r[self.left_sel], nseg) / self.e
+        right = np.bincount(self.left_seg, r[self.right_sel], nseg) / self.e
+        base = left[self.seg] + (right - left)[self.seg] * self.frac
+        flat = r - base
+        neg = np.minimum(flat + self.noise_floor, 0.0) / max(float(np.abs(flat).max()), 1e-300)
+        return h + 1000.0 * float((neg * neg).sum())
 
 
 @dataclass(frozen=True)
@@ -238,27 +262,27 @@ def estimate_phase(
     # is for spectra whose regions disagree (overlap, baseline distortion, broad lines).
     if refine and spread_deg > refine_above_deg:
         wide = _widen(keep, s.shape[0], min_pad)
-        segments = [s[a:b] for a, b in wide]
-        xs = [np.arange(a, b) / s.shape[0] for a, b in wide]
         floor = 3.0 * 0.5 * (noise_sigma(s.real) + noise_sigma(s.imag))
-        seeds = [(p0, p1)]
+        cost = _EntropyCost(s, wide, edited=edited, noise_floor=floor)
         limit = np.deg2rad(p1_limit_deg)
+        seeds = [(p0, p1)]
         # scan p1 (p0 from the regional fit at each p1) with the entropy cost: the regional
         # estimate alone can lock onto an alias of p1 when the regions are few or clustered
         scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 10.0))
         zs = (w[None, :] * np.exp(1j * fold * (theta[None, :] - scan[:, None] * x[None, :]))).sum(axis=1)
-        costs = [_entropy_cost(segments, xs, float(np.angle(z)) / fold, float(q), edited, floor)
-                 for z, q in zip(zs, scan)]
+        costs = [cost(float(np.angle(z)) / fold, float(q)) for z, q in zip(zs, scan)]
         k = int(np.argmin(costs))
         seeds.append((float(np.angle(zs[k])) / fold, float(scan[k])))
         if not edited:
             seeds += [(q0 + np.pi, q1) for q0, q1 in seeds]
+        # refine the two most promising starts only
+        seeds = sorted(seeds, key=lambda q: cost(*q))[:2]
         best = None
         for q0, q1 in seeds:
-            res = optimize.minimize(lambda q: _entropy_cost(segments, xs, q[0], q[1], edited, floor)
+            res = optimize.minimize(lambda q: cost(q[0], q[1])
                                     + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
                                     np.array([q0, q1]), method="Nelder-Mead",
-                                    options={"xatol": 1e-4, "fatol": 1e-9, "initial_simplex":
+                                    options={"xatol": 2e-4, "fatol": 1e-7, "initial_simplex":
                                              np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
             if best is None or res.fun < best.fun:
                 best = res

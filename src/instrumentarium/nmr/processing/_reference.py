@@ -135,7 +135,7 @@ def reference(
         shift = expected - observed
         out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + shift),))
         decisions.update(method=kind, compound=compound, expected_ppm=expected,
-                         observed_ppm=round(observed, 5), shift_ppm=round(shift, 5),
+                         observed_ppm=round(float(observed), 5), shift_ppm=round(float(shift), 5),
                          confidence=round(confidence, 3))
         warnings = [] if confidence >= 0.5 else [
             f"referenced to {compound} at {observed:.3f} ppm with moderate confidence "
