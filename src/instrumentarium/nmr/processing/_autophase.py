@@ -248,6 +248,7 @@ def estimate_phase(
     method: str = "lines",
     hz_per_point: float | None = None,
     broad_lines_hz: float = 10.0,
+    max_line_regions: int = 20,
     refine_above_deg: float = 5.0,
     min_pad: int = 128,
 ) -> PhaseEstimate:
@@ -275,9 +276,9 @@ def estimate_phase(
         _pk, props = signal.find_peaks(mag, prominence=0.02 * float(mag.max()), width=0.5)
         if props["widths"].size:
             broad = float(np.median(props["widths"])) * hz_per_point > broad_lines_hz
-    if method == "lines" and spread_deg <= refine_above_deg and not broad:
-        # consistent regions: polish with per-line Lorentzian fits, unbiased by overlap
-        # and window edges (sub-degree on clean spectra), when the lines agree as well
+    if method == "lines" and not broad and len(keep) <= max_line_regions:
+        # per-line Lorentzian fits are unbiased by overlap and window edges (sub-degree on
+        # clean spectra); they replace the sums when the lines agree with one another
         small = [q for q in keep if q[1] - q[0] <= 1500]
         t2, w2, x2 = line_phases(s, small, sigma=sigma)
         if t2.size >= 3:
