@@ -104,6 +104,7 @@ def strip_comment(text: str) -> str:
 
 _ARRAY = re.compile(r"^\((\d+)\.\.(\d+)\)\s*(.*)$", re.DOTALL)
 _TOKEN = re.compile(r"<[^>]*>|\S+")
+_INT = re.compile(r"[+-]?[0-9]+")
 
 
 def _scalar(token: str) -> Any:
@@ -113,10 +114,8 @@ def _scalar(token: str) -> Any:
         return True
     if token == "no":
         return False
-    try:
+    if _INT.fullmatch(token):  # the common case, without a costly exception
         return int(token)
-    except ValueError:
-        pass
     try:
         return float(token)
     except ValueError:

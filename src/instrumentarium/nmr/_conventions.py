@@ -25,6 +25,7 @@ __all__ = [
     "ppm_axis",
     "recorded_warnings",
     "vendor_errors",
+    "jsonable",
 ]
 
 _NUCLEUS_MASS_FIRST = re.compile(r"^\s*(\d{1,3})\s*([A-Za-z]{1,2})\s*$")
@@ -35,12 +36,12 @@ def normalise_nucleus(text: object) -> str | None:
     """Return a nucleus as mass number + symbol (``"1H"``, ``"13C"``, ``"31P"``).
 
     Accepts the spellings vendors write: ``"1H"``, ``"H1"``, ``"C13"``, ``"<13C>"``,
-    ``"13c"``. Returns ``None`` for empty or ``"off"`` values, and the text unchanged
+    ``"13c"``, JCAMP-DX's ``"^13C"``. Returns ``None`` for empty or ``"off"`` values, and the text unchanged
     when it is not recognisable (so nothing is lost).
     """
     if text is None:
         return None
-    s = str(text).strip().strip("<>").strip()
+    s = str(text).strip().strip("<>").strip().lstrip("^")
     if not s or s.lower() in {"off", "none", "undefined"}:
         return None
     for pattern, order in ((_NUCLEUS_MASS_FIRST, (1, 2)), (_NUCLEUS_SYMBOL_FIRST, (2, 1))):
@@ -82,10 +83,14 @@ def vendor_errors(path: Path | str, what: str) -> Iterator[None]:
     """Turn any non-instrumentarium exception raised in the block into a FormatError.
 
     ``what`` says what was being done (``"reading the JEOL header"``) so the message tells
-    the user where it failed.
+    the user where it failed. A FormatError that names no file gets ``path``.
     """
     try:
         yield
+    except FormatError as exc:
+        if exc.path is None:  # say which file, whatever raised it
+            raise type(exc)(str(exc), path=path) from exc
+        raise
     except InstrumentariumError:
         raise
     except MemoryError as exc:
@@ -96,3 +101,26 @@ def vendor_errors(path: Path | str, what: str) -> Iterator[None]:
             "expected format",
             path=path,
         ) from exc
+
+
+def jsonable(value: object) -> object:
+    """Return ``value`` as plain JSON types (dict, list, str, int, float, bool, None).
+
+    Vendor libraries hand back tuples, numpy scalars and arrays, bytes and small objects;
+    ``raw_parameters`` must stay JSON-compatible. Non-finite floats become strings.
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return value if np.isfinite(value) else repr(value)
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, bytes):
+        return value.decode("latin-1").rstrip("\x00")
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    return str(value)

@@ -57,6 +57,14 @@ def test_synthetic_fid_round_trip(tmp_path: Path) -> None:
     assert m.raw_parameters["acqus"]["GRPDLY"] == 67.9862060546875
 
 
+@pytest.mark.parametrize("dtype", ["<i4", ">i4", "<f8", ">f8"])
+def test_data_types_and_byte_orders(tmp_path: Path, dtype: str) -> None:
+    fid = synthetic_fid(200, 4000.0)
+    exp = write_bruker_experiment(tmp_path / "x" / "1", n_points=200, fid=fid, dtype=dtype)
+    m = BrukerReader().read(exp)
+    np.testing.assert_allclose(m.signal, np.round(fid.real) + 1j * np.round(fid.imag))
+
+
 def test_fid_file_path_means_experiment(tmp_path: Path) -> None:
     exp = write_bruker_experiment(tmp_path / "x" / "1")
     assert instrumentarium.read(exp / "fid") == instrumentarium.read(exp)
@@ -64,8 +72,7 @@ def test_fid_file_path_means_experiment(tmp_path: Path) -> None:
 
 
 def test_table_group_delay_for_old_data(tmp_path: Path) -> None:
-    exp = write_bruker_experiment(tmp_path / "x" / "1",
-                                  acqus={"DSPFVS": 10, "DECIM": 24, "GRPDLY": -1})
+    exp = write_bruker_experiment(tmp_path / "x" / "1", acqus={"DSPFVS": 10, "DECIM": 24, "GRPDLY": -1})
     assert BrukerReader().read(exp).acquisition.group_delay_points == pytest.approx(61.0208333333)
 
 
@@ -120,8 +127,9 @@ def test_processed_without_procs_number(tmp_path: Path) -> None:
 
 # -- real data ------------------------------------------------------------------------
 @pytest.mark.parametrize(("folder", "nucleus", "sfo1", "solvent", "pulprog"), BRUKER_1D)
-def test_real_fid_metadata(shared_data: Path, folder: str, nucleus: str, sfo1: float,
-                           solvent: str, pulprog: str) -> None:
+def test_real_fid_metadata(
+    shared_data: Path, folder: str, nucleus: str, sfo1: float, solvent: str, pulprog: str
+) -> None:
     m = instrumentarium.read(shared_data / DEV / folder)
     a = m.acquisition
     assert m.source.reader == "bruker" and m.ndim == 1 and m.is_complex
@@ -162,3 +170,45 @@ def test_real_2d(shared_data: Path) -> None:
     t1_dir = shared_data / DEV / "d14_bruker_pseudo2D_T1_inversion_recovery_600MHz/1"
     p14 = instrumentarium.read(t1_dir / "pdata/1")
     assert p14.shape == (10, 8192) and p14.axes[0].name == "delay" and p14.warnings
+
+
+def test_3d_is_read_as_rows_with_a_warning(tmp_path: Path) -> None:
+    from instrumentarium.nmr.readers._bruker_synthetic import write_bruker_parameters
+
+    exp = write_bruker_experiment(tmp_path / "x" / "3", n_rows=6)
+    write_bruker_parameters(exp / "acqu2s", {"TD": 2, "SW_h": 10.0, "FnMODE": 4, "NUC1": "13C"})
+    write_bruker_parameters(exp / "acqu3s", {"TD": 3, "SW_h": 10.0, "FnMODE": 4, "NUC1": "15N"})
+    m = BrukerReader().read(exp)
+    assert m.shape == (6, 300) and "3D experiment" in m.warnings[0]
+
+
+def test_dataset_folder(tmp_path: Path) -> None:
+    write_bruker_experiment(tmp_path / "ds" / "10")
+    assert instrumentarium.read(tmp_path / "ds").source.paths[0].endswith("10/acqus")
+    write_bruker_experiment(tmp_path / "ds" / "11")
+    with pytest.raises(FormatError, match="10, 11"):
+        instrumentarium.read(tmp_path / "ds")
+
+
+def test_real_peaklist(shared_data: Path) -> None:
+    m = instrumentarium.read(
+        shared_data / DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1"
+    )
+    peaks = m.raw_parameters["peaklist"]
+    assert len(peaks) == 255 and peaks[0] == {"F1": 12.264329, "intensity": 7.012629e-04, "type": 0}
+    ppm, y = m.axes[0].values, m.signal.real
+    at_maxima = 0
+    for p in peaks:  # TopSpin's peaks sit on 1r maxima within a point (MANIFEST: 250/255)
+        j = int(np.argmin(np.abs(ppm - p["F1"])))
+        at_maxima += int(np.argmax(y[max(j - 2, 0) : j + 3]) in (1, 2, 3))
+    assert at_maxima >= 250
+    raw = instrumentarium.read(shared_data / DEV / "d04_bruker_1H_500MHz_naphthoic_acid_acetone/1")
+    assert len(raw.raw_parameters["peaklist"]) == 15
+
+
+def test_damaged_peaklist_is_typed(tmp_path: Path) -> None:
+    exp = write_bruker_experiment(tmp_path / "x" / "1")
+    pdir = write_bruker_pdata(exp / "pdata" / "1", np.ones(16))
+    (pdir / "peaklist.xml").write_text("<PeakList><Peak1D F1=")
+    with pytest.raises(FormatError, match="XML"):
+        instrumentarium.read(pdir)

@@ -5,6 +5,12 @@ Conventions every NMR reader follows (processing and analysis rely on them)
 - ``technique = "nmr"``.
 - **Raw 1D FID**: complex 1-D signal *as stored* (digital-filter / group-delay points are
   NOT removed, nothing is scaled), axis ``Axis("time", "s", arange(n) / sw_hz)``.
+- **Frequency sense**: ``fftshift(fft(fid))`` runs from low to high frequency (= ppm), as
+  for Bruker data, so one processing pipeline serves every vendor (reverse it for TopSpin's
+  high-to-low order). Vendors that store the other sense are conjugated by their reader
+  (Magritek Spinsolve, Varian/Agilent VnmrJ). Checked against the vendor's own spectrum for
+  Bruker, JEOL and Magritek, and on a known compound for Nanalysis; Varian follows NMRPy's
+  handling of VnmrJ data (no VnmrJ spectrum in the dev set to check against).
 - :class:`~instrumentarium.model.NMRAcquisition` filled as far as the files say: ``nucleus``
   (``"1H"``, ``"13C"``), ``spectrometer_frequency_mhz`` (Bruker SFO1), ``base_frequency_mhz``
   (BF1), ``spectral_width_hz``, ``carrier_ppm`` (O1/BF1 or the vendor's equivalent),
@@ -34,5 +40,18 @@ Conventions every NMR reader follows (processing and analysis rely on them)
 
 from .bruker import BrukerReader
 from .bruker_processed import BrukerProcessedReader
+from .jcamp import JcampNMRReader
+from .jeol import JeolReader
+from .nmrml import NmrmlReader
+from .spinsolve import SpinsolveReader
+from .varian import VarianReader
 
-__all__ = ["BrukerReader", "BrukerProcessedReader"]
+__all__ = [
+    "BrukerReader",
+    "BrukerProcessedReader",
+    "JcampNMRReader",
+    "JeolReader",
+    "NmrmlReader",
+    "SpinsolveReader",
+    "VarianReader",
+]

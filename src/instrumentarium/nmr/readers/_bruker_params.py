@@ -11,6 +11,8 @@ Quirks seen in real files (nmr_dev_v1):
 - ``SOLVENT`` is free text (``CDCl3``, ``H2O``, ``COFFEE_calctemp``): kept as written.
 - ``D`` is an array; ``D[1]`` is the relaxation delay in seconds.
 - ``vdlist`` values carry units: ``10s``, ``5m`` (ms), ``100u`` (µs); bare numbers are s.
+- ``pdata/N/peaklist.xml`` (TopSpin 3+): ``<Peak1D F1="7.26" intensity="0.01" type="0"/>``
+  rows; F1 in ppm. They coincide with 1r maxima within one point (nmr_dev_v1 MANIFEST).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "acquisition_from_acqus",
     "instrument_from_acqus",
     "read_vdlist",
+    "read_peaklist",
     "FNMODE_NAMES",
 ]
 
@@ -244,3 +247,30 @@ def read_vdlist(path: Path) -> list[float]:
             raise FormatError(f"vdlist line {line!r} is not a number", path=path) from exc
         out.append(value * _VD_UNITS.get(m.group(2).lower(), 1.0))
     return out
+
+
+def read_peaklist(path: Path) -> list[dict[str, Any]] | None:
+    """TopSpin's ``peaklist.xml`` as ``[{"F1": ppm, "intensity": ..., "type": ...}, ...]``.
+
+    Returns None when the file is absent; a damaged file gives a FormatError.
+    """
+    if not path.is_file():
+        return None
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise FormatError(f"not well-formed XML ({exc})", path=path) from exc
+    rows: list[dict[str, Any]] = []
+    for el in root.iter():
+        if el.tag not in ("Peak1D", "Peak2D"):
+            continue
+        row: dict[str, Any] = {}
+        for k, v in el.attrib.items():
+            try:
+                row[k] = int(v) if k == "type" else float(v)
+            except ValueError:
+                row[k] = v
+        rows.append(row)
+    return rows

@@ -67,14 +67,23 @@ def _acqus(td: int, sw_hz: float, **extra: Any) -> dict[str, Any]:
 
 def write_bruker_experiment(expdir: Path, *, n_points: int = 300, sw_hz: float = 4000.0,
                             n_rows: int | None = None, vdlist: Sequence[float] | None = None,
-                            fid: np.ndarray | None = None, acqus: Mapping[str, Any] | None = None) -> Path:
-    """Write ``expdir/{acqus,fid}`` (or ``ser`` + ``acqu2s`` when ``n_rows``); return ``expdir``."""
+                            fid: np.ndarray | None = None, acqus: Mapping[str, Any] | None = None,
+                            dtype: str = "<i4") -> Path:
+    """Write ``expdir/{acqus,fid}`` (or ``ser`` + ``acqu2s`` when ``n_rows``); return ``expdir``.
+
+    ``dtype`` is ``"<i4"``/``">i4"`` (DTYPA 0) or ``"<f8"``/``">f8"`` (DTYPA 2), the byte order
+    giving BYTORDA.
+    """
     expdir.mkdir(parents=True, exist_ok=True)
-    write_bruker_parameters(expdir / "acqus", _acqus(2 * n_points, sw_hz, **dict(acqus or {})))
+    kind = {"i4": 0, "f8": 2}[dtype[1:]]
+    order = 0 if dtype[0] == "<" else 1
+    extra = {"DTYPA": kind, "BYTORDA": order, **dict(acqus or {})}
+    write_bruker_parameters(expdir / "acqus", _acqus(2 * n_points, sw_hz, **extra))
     base = synthetic_fid(n_points, sw_hz) if fid is None else np.asarray(fid)
     rows = [base] if n_rows is None else [base * (1 - 2 * np.exp(-d)) for d in (vdlist or range(n_rows))]
-    block = int(np.ceil(2 * n_points / 256) * 256)
-    out = np.zeros((len(rows), block), dtype="<i4")
+    item = np.dtype(dtype).itemsize
+    block = int(np.ceil(2 * n_points * item / 1024) * 1024 // item)
+    out = np.zeros((len(rows), block), dtype=dtype)
     for i, r in enumerate(rows):
         out[i, 0 : 2 * n_points : 2] = np.round(r.real)
         out[i, 1 : 2 * n_points : 2] = np.round(r.imag)

@@ -35,21 +35,38 @@ from ._bruker_params import (
     acquisition_from_acqus,
     instrument_from_acqus,
     read_parameter_file,
+    read_peaklist,
     read_vdlist,
 )
 from ._bruker_synthetic import write_bruker_experiment
 
-__all__ = ["BrukerReader", "experiment_folder", "read_bruker_binary"]
+__all__ = ["BrukerReader", "experiment_folder", "experiments_in_dataset", "read_bruker_binary"]
 
 _RAW_NAMES = ("fid", "ser")
 
 
+def _is_experiment(folder: Path) -> bool:
+    return (folder / "acqus").is_file() and any((folder / n).is_file() for n in _RAW_NAMES)
+
+
+def experiments_in_dataset(folder: Path) -> list[Path]:
+    """The numbered experiment folders (``<dataset>/<expno>``) directly inside ``folder``."""
+    try:
+        return sorted(
+            (d for d in folder.iterdir() if d.name.isdigit() and _is_experiment(d)), key=lambda d: int(d.name)
+        )
+    except OSError:
+        return []
+
+
 def experiment_folder(path: Path) -> Path | None:
-    """Return the experiment folder for ``path`` (the folder, or its fid/ser/acqus file)."""
+    """Return the experiment folder for ``path``: the folder, its fid/ser/acqus file, or a
+    dataset folder holding exactly one experiment."""
     if path.is_dir():
-        if (path / "acqus").is_file() and any((path / n).is_file() for n in _RAW_NAMES):
+        if _is_experiment(path):
             return path
-        return None
+        found = experiments_in_dataset(path)
+        return found[0] if len(found) == 1 else None
     if path.name in (*_RAW_NAMES, "acqus", "acqu2s") and (path.parent / "acqus").is_file():
         return path.parent
     return None
@@ -146,7 +163,8 @@ class BrukerReader(Reader):
             path = Path(path)
             exp = experiment_folder(path)
             if exp is None:
-                return 0.0
+                # a dataset with several experiments: claim it, to say which ones there are
+                return 0.5 if path.is_dir() and len(experiments_in_dataset(path)) > 1 else 0.0
             head = read_head(exp / "acqus", 256)
             return 0.95 if head.startswith(b"##") else 0.3
         except OSError:
@@ -156,6 +174,10 @@ class BrukerReader(Reader):
         path = Path(path)
         exp = experiment_folder(path)
         if exp is None:
+            several = experiments_in_dataset(path) if path.is_dir() else []
+            if several:
+                names = ", ".join(d.name for d in several)
+                raise self.fail(path, f"a Bruker dataset with experiments {names}: read one of them")
             raise self.fail(path, "not a Bruker experiment folder (needs acqus and fid or ser)")
         acqus = read_parameter_file(exp / "acqus")
         assert acqus is not None
@@ -185,6 +207,15 @@ class BrukerReader(Reader):
             if not isinstance(td1, int) or isinstance(td1, bool) or td1 < 1:
                 raise FormatError(f"acqu2s TD = {td1!r} is not a row count", path=exp / "acqu2s")
             n_rows = td1
+            acqu3s = read_parameter_file(exp / "acqu3s", required=False)
+            if acqu3s is not None:
+                td3 = acqu3s.get("TD")
+                if isinstance(td3, int) and not isinstance(td3, bool) and td3 > 0:
+                    n_rows = td1 * td3
+                    warnings.append(
+                        f"3D experiment: read as {n_rows} FIDs (TD2 x TD3 = {td1} x {td3}) in one "
+                        "2D array; its time_f1 axis is only meaningful within the first TD2 rows"
+                    )
         raw, warn = read_bruker_binary(data_file, dtype, td, n_rows)
         if warn:
             warnings.append(warn)
@@ -209,6 +240,10 @@ class BrukerReader(Reader):
         if proc2s is not None:
             raw_parameters["proc2s"] = proc2s
             files.append(pdata1 / "proc2s")
+        peaks = read_peaklist(pdata1 / "peaklist.xml")
+        if peaks is not None:
+            raw_parameters["peaklist"] = peaks
+            files.append(pdata1 / "peaklist.xml")
 
         if is_2d:
             assert acqu2s is not None
@@ -236,8 +271,9 @@ class BrukerReader(Reader):
             signal_unit="arb",
             acquisition=acquisition,
             raw_parameters=raw_parameters,
-            source=Source.from_files(files, reader=self.name, reader_version=self.version,
-                                     format="bruker-" + data_file.name),
+            source=Source.from_files(
+                files, reader=self.name, reader_version=self.version, format="bruker-" + data_file.name
+            ),
             sample=Sample(name=exp.parent.name or None, description=acquisition.title),
             instrument=instrument_from_acqus(acqus),
             warnings=tuple(warnings),
@@ -249,4 +285,3 @@ class BrukerReader(Reader):
             write_bruker_experiment(folder / "exp1d" / "1"),
             write_bruker_experiment(folder / "exp2d" / "2", n_rows=4, vdlist=[1.0, 0.5, 0.1, 0.01]),
         ]
-

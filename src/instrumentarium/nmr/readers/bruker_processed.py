@@ -37,7 +37,13 @@ from ...model import (
     TruncatedFileError,
 )
 from .._conventions import normalise_nucleus, vendor_errors
-from ._bruker_params import acquisition_from_acqus, instrument_from_acqus, read_parameter_file, read_vdlist
+from ._bruker_params import (
+    acquisition_from_acqus,
+    instrument_from_acqus,
+    read_parameter_file,
+    read_peaklist,
+    read_vdlist,
+)
 from ._bruker_synthetic import synthetic_fid, write_bruker_experiment, write_bruker_pdata
 from .bruker import _dtype, read_title
 
@@ -91,15 +97,18 @@ class BrukerProcessedReader(Reader):
 
     name = "bruker-processed"
     technique = "nmr"
-    description = "Bruker TopSpin processed spectrum: pdata/N folder with procs and 1r[/1i] or 2rr"
+    description = "Bruker TopSpin processed spectrum: pdata/N folder with procs and 1r (and 1i) or 2rr"
     patterns = ("*/pdata/*/procs", "*/pdata/*/1r", "*/pdata/*/2rr")
     version = "1"
 
     def sniff(self, path: Path) -> float:
         try:
-            pdir = processed_folder(Path(path))
+            path = Path(path)
+            pdir = processed_folder(path)
             if pdir is None:
-                return 0.0
+                # a pdata/N folder with procs but no spectrum: claim it weakly, to say why
+                is_pdata = path.is_dir() and path.parent.name == "pdata" and (path / "procs").is_file()
+                return 0.2 if is_pdata else 0.0
             head = read_head(pdir / "procs", 256)
             return 0.95 if head.startswith(b"##") else 0.3
         except OSError:
@@ -109,6 +118,12 @@ class BrukerProcessedReader(Reader):
         path = Path(path)
         pdir = processed_folder(path)
         if pdir is None:
+            if path.is_dir() and (path / "procs").is_file():
+                raise FormatError(
+                    "this pdata folder has procs but no 1r/2rr: TopSpin's processed spectrum was not "
+                    "kept; read the experiment folder (../..) for the raw FID and process it",
+                    path=path,
+                )
             raise self.fail(path, "not a Bruker pdata folder (needs procs and 1r or 2rr)")
         procs = read_parameter_file(pdir / "procs")
         assert procs is not None
@@ -130,6 +145,10 @@ class BrukerProcessedReader(Reader):
         if proc2s is not None:
             raw_parameters["proc2s"] = proc2s
             files.append(pdir / "proc2s")
+        peaks = read_peaklist(pdir / "peaklist.xml")
+        if peaks is not None:
+            raw_parameters["peaklist"] = peaks
+            files.append(pdir / "peaklist.xml")
 
         dtype = _dtype(procs, "DTYPP", "BYTORDP", pdir / "procs")
         nc = procs.get("NC_proc", 0)
