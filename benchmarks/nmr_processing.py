@@ -64,7 +64,8 @@ def nmrglue_pipeline(dic: dict, fid: np.ndarray, size: int, lb_hz: float) -> np.
 def ours_size_lb(m) -> tuple[int, float]:
     p = {s.step: s.parameters for s in auto_recipe(m).steps}
     n = m.shape[0]
-    size = p["nmr.zero_fill"]["size"] or (1 << max(int(n - 1).bit_length(), 0)) * p["nmr.zero_fill"]["factor"]
+    zf = p["nmr.zero_fill"]
+    size = zf["size"] or (1 << max(int(n - 1).bit_length(), 0)) * zf["factor"]
     return int(size), float(p["nmr.apodize"]["line_broadening_hz"])
 
 
@@ -92,7 +93,8 @@ def main() -> None:
         rows.append((rel.split("/")[0][:40], raw.shape[0], size, ours, baseline))
 
     # the 64k-point synthetic 1H FID (processed in memory: no file reading on either side)
-    lines = [(7.26, 0.3, 1.0), (6.9, 1.0, 1.2), (3.8, 2.0, 1.0), (2.1, 3.0, 1.0), (1.3, 3.0, 1.2), (0.0, 0.5, 0.8)]
+    lines = [(7.26, 0.3, 1.0), (6.9, 1.0, 1.2), (3.8, 2.0, 1.0), (2.1, 3.0, 1.0), (1.3, 3.0, 1.2),
+             (0.0, 0.5, 0.8)]
     syn = simulate_fid(lines, n_points=65536, spectral_width_hz=8000.0, p0_deg=40.0, p1_deg=-20.0, noise=1e-4)
     size, lb = ours_size_lb(syn)
     ours = median_time(lambda: instrumentarium.process(syn), args.repeat)
@@ -100,7 +102,8 @@ def main() -> None:
     baseline = median_time(lambda: nmrglue_pipeline(dic, np.asarray(syn.signal), size, lb), args.repeat)
     rows.append(("synthetic 1H FID, 64k points", 65536, size, ours, baseline))
 
-    print(f"{'spectrum':42s} {'TD/2':>7s} {'SI':>7s} {'ours ms':>9s} {'nmrglue+acme ms':>16s} {'speed-up':>9s}")
+    head = ("spectrum", "TD/2", "SI", "ours ms", "nmrglue+acme ms", "speed-up")
+    print(f"{head[0]:42s} {head[1]:>7s} {head[2]:>7s} {head[3]:>9s} {head[4]:>16s} {head[5]:>9s}")
     for name, n, si, a, b in rows:
         print(f"{name:42s} {n:7d} {si:7d} {1e3 * a:9.1f} {1e3 * b:16.1f} {b / a:8.1f}x")
     ratios = [b / a for *_, a, b in rows]

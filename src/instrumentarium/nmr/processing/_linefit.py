@@ -60,7 +60,7 @@ def line_phases(
         j = np.arange(seg.size, dtype=float)
         k = pk.size
 
-        def resid(p: np.ndarray) -> np.ndarray:
+        def resid(p: np.ndarray, j=j, k=k, seg=seg) -> np.ndarray:
             phi = _basis(j, p[:k], p[k:])
             r = seg - phi @ _solve(phi, seg)
             return np.concatenate([r.real, r.imag])
