@@ -276,7 +276,8 @@ def estimate_phase(
         _pk, props = signal.find_peaks(mag, prominence=0.02 * float(mag.max()), width=0.5)
         if props["widths"].size:
             broad = float(np.median(props["widths"])) * hz_per_point > broad_lines_hz
-    if method == "lines" and not broad and len(keep) <= max_line_regions:
+    cheap = len(keep) <= max_line_regions and spread_deg <= 2 * refine_above_deg
+    if method == "lines" and not broad and cheap:
         # per-line Lorentzian fits are unbiased by overlap and window edges (sub-degree on
         # clean spectra); they replace the sums when the lines agree with one another
         small = [q for q in keep if q[1] - q[0] <= 1500]
@@ -298,21 +299,21 @@ def estimate_phase(
         seeds = [(p0, p1)]
         # scan p1 (p0 from the regional fit at each p1) with the entropy cost: the regional
         # estimate alone can lock onto an alias of p1 when the regions are few or clustered
-        scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 10.0))
+        scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 20.0))
         zs = (w[None, :] * np.exp(1j * fold * (theta[None, :] - scan[:, None] * x[None, :]))).sum(axis=1)
         costs = [cost(float(np.angle(z)) / fold, float(q)) for z, q in zip(zs, scan)]
         k = int(np.argmin(costs))
         seeds.append((float(np.angle(zs[k])) / fold, float(scan[k])))
         if not edited:
             seeds += [(q0 + np.pi, q1) for q0, q1 in seeds]
-        # refine the two most promising starts only
-        seeds = sorted(seeds, key=lambda q: cost(*q))[:2]
+        # refine the most promising start only
+        seeds = sorted(seeds, key=lambda q: cost(*q))[:1]
         best = None
         for q0, q1 in seeds:
             res = optimize.minimize(lambda q: cost(q[0], q[1])
                                     + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
                                     np.array([q0, q1]), method="Nelder-Mead",
-                                    options={"xatol": 2e-4, "fatol": 1e-7, "initial_simplex":
+                                    options={"xatol": 5e-4, "fatol": 1e-6, "initial_simplex":
                                              np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
             if best is None or res.fun < best.fun:
                 best = res
