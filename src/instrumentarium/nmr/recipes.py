@@ -52,7 +52,8 @@ def auto_recipe(m: Measurement) -> Recipe:
     if _is_fid(m):
         n = m.shape[0]
         steps += [
-            ("nmr.apodize", {"function": "exponential", "line_broadening_hz": line_broadening_for(acq.nucleus)}),
+            ("nmr.apodize", {"function": "exponential",
+                             "line_broadening_hz": line_broadening_for(acq.nucleus)}),
             ("nmr.zero_fill", {"size": None, "factor": 2 if n <= 16384 else 1}),
             ("nmr.fourier_transform", {"first_point_factor": 0.5}),
             ("nmr.group_delay", {"points": None}),
@@ -128,6 +129,12 @@ def vendor_recipe(m: Measurement) -> Recipe:
         ("nmr.phase", {"p0_deg": p["PHC0"], "p1_deg": p["PHC1"], "pivot_ppm": None}),
     ]
     if "OFFSET" in p:
-        steps.append(("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": p.get("SW_p"),
+        sw = p.get("SW_p")
+        acq_sw = getattr(m.acquisition, "spectral_width_hz", None)
+        if sw is not None and acq_sw and abs(sw / acq_sw - 1.0) > 0.01:
+            # TopSpin's SW_p equals SW_h for a full spectrum; Bruker JCAMP FID exports can
+            # carry a stale SW_p (dev d15: 2404 Hz for a 12376 Hz acquisition)
+            sw = None
+        steps.append(("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": sw,
                                            "frequency_mhz": p.get("SF")}))
     return Recipe.of(*steps, name="vendor", technique="nmr")

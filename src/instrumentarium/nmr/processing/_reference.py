@@ -112,7 +112,8 @@ def reference(
     axis = m.axes[0].values
     if shift_ppm is not None:
         out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + float(shift_ppm)),))
-        return StepOutput(out, decisions={"method": "manual", "shift_ppm": float(shift_ppm), "confidence": 1.0})
+        decisions = {"method": "manual", "shift_ppm": float(shift_ppm), "confidence": 1.0}
+        return StepOutput(out, decisions=decisions)
     acq = m.acquisition
     nucleus = acq.nucleus if isinstance(acq, NMRAcquisition) else None
     text = solvent if solvent is not None else (acq.solvent if isinstance(acq, NMRAcquisition) else None)
@@ -134,10 +135,11 @@ def reference(
         shift = expected - observed
         out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + shift),))
         decisions.update(method=kind, compound=compound, expected_ppm=expected,
-                         observed_ppm=round(observed, 5), shift_ppm=round(shift, 5),
+                         observed_ppm=round(float(observed), 5), shift_ppm=round(float(shift), 5),
                          confidence=round(confidence, 3))
         warnings = [] if confidence >= 0.5 else [
-            f"referenced to {compound} at {observed:.3f} ppm with moderate confidence {confidence:.2f}; check it"]
+            f"referenced to {compound} at {observed:.3f} ppm with moderate confidence "
+            f"{confidence:.2f}; check it"]
         return StepOutput(out, decisions=decisions, warnings=warnings)
     why = (f"no TMS/DSS line near 0 ppm and no residual signal of {key}" if key else
            f"no TMS/DSS line near 0 ppm and solvent {text!r} is not in the solvent table")

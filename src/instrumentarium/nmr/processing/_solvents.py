@@ -76,7 +76,8 @@ def normalise_solvent(text: str | None) -> str | None:
         return _ALIASES[key]
     # e.g. "H2O+D2O", "90%H2O/10%D2O", "CDCl3_calctemp"
     for part in re.split(r"[\s_/+%]+", raw):
-        part = re.sub(r"[\-,()\[\]<>0-9]*$", "", re.sub(r"^[0-9]+", "", part)) if part not in _ALIASES else part
+        if part not in _ALIASES:
+            part = re.sub(r"[\-,()\[\]<>0-9]*$", "", re.sub(r"^[0-9]+", "", part))
         if part in _ALIASES:
             return _ALIASES[part]
     return None

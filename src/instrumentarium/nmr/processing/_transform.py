@@ -17,7 +17,9 @@ from ...model import Axis, Measurement, ProcessingError
 from ...pipeline import StepOutput, step
 from ._domain import acquisition_of, applied_steps, require_fid, require_spectrum
 
-__all__ = ["fourier_transform", "correct_group_delay", "set_ppm_axis", "ppm_axis", "hz_axis"]
+__all__ = ["AXIS_ORDER", "fourier_transform", "correct_group_delay", "set_ppm_axis", "ppm_axis", "hz_axis"]
+
+AXIS_ORDER = "descending: first point = highest ppm (TopSpin 1r order)"
 
 
 def ppm_axis(n_points: int, *, offset_ppm: float, spectral_width_hz: float, frequency_mhz: float) -> Axis:
@@ -71,7 +73,8 @@ def fourier_transform(m: Measurement, *, first_point_factor: float = 0.5) -> Ste
     spec = np.roll(np.fft.fftshift(np.fft.fft(fid))[::-1], 1)
     offset = carrier + sw / 2.0 / mhz
     axis = ppm_axis(n, offset_ppm=offset, spectral_width_hz=sw, frequency_mhz=mhz)
-    return StepOutput(m.replace(signal=spec, axes=(axis,)), decisions={"size": n, "offset_ppm": offset})
+    return StepOutput(m.replace(signal=spec, axes=(axis,)),
+                      decisions={"size": n, "offset_ppm": offset, "axis_order": AXIS_ORDER})
 
 
 @step("nmr.group_delay", technique="nmr")

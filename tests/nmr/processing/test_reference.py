@@ -1,0 +1,82 @@
+"""Solvent table and referencing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from instrumentarium.nmr.processing import (
+    SOLVENTS,
+    correct_group_delay,
+    fourier_transform,
+    normalise_solvent,
+    phase,
+    reference,
+    simulate_fid,
+    zero_fill,
+)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("CDCl3", "CDCl3"), ("chloroform-d", "CDCl3"), ("CDCL3", "CDCl3"), ("DMSO", "DMSO-d6"),
+    ("dmso-d6", "DMSO-d6"), ("Acetone", "acetone-d6"), ("MeOD", "CD3OD"), ("methanol-d4", "CD3OD"),
+    ("C6D6", "C6D6"), ("H2O+D2O", "D2O"), ("90%H2O/10%D2O", "D2O"), ("Tol", "toluene-d8"),
+    ("COFFEE_calctemp", None), ("", None), (None, None),
+])
+def test_solvent_names_normalise(text, key) -> None:
+    assert normalise_solvent(text) == key
+
+
+def test_solvent_table_has_gottlieb_values() -> None:
+    assert SOLVENTS["CDCl3"].residual_1h_ppm == 7.26
+    assert SOLVENTS["CDCl3"].carbon_13c_ppm == 77.16
+    assert SOLVENTS["DMSO-d6"].residual_1h_ppm == 2.50
+
+
+def spectrum(lines, *, solvent="CDCl3", offset_ppm=0.0, nucleus="1H", **kw):
+    # the spectrometer's axis is off by offset_ppm: lines appear at ppm + offset
+    shifted = [(p + offset_ppm, a, w) for p, a, w in lines]
+    m = simulate_fid(shifted, solvent=solvent, nucleus=nucleus, noise=1e-4, n_points=8192, **kw)
+    return phase(correct_group_delay(fourier_transform(zero_fill(m, factor=2))))
+
+
+def test_tms_is_preferred_for_1h() -> None:
+    s = spectrum([(0.0, 0.5, 0.8), (7.26, 0.3, 1.0), (3.2, 2.0, 1.0)], offset_ppm=0.04)
+    out = reference(s)
+    d = out.provenance[-1].decisions
+    assert d["method"] == "internal_standard" and d["compound"] == "TMS"
+    assert d["shift_ppm"] == pytest.approx(-0.04, abs=0.002)
+    axis = out.axes[0].values
+    assert abs(axis[np.argmax(out.signal.real * (np.abs(axis) < 0.1))]) < 0.002
+
+
+def test_solvent_residual_when_no_tms() -> None:
+    s = spectrum([(2.50, 0.4, 1.0), (3.9, 2.0, 1.0), (7.5, 1.0, 1.0)], solvent="DMSO", offset_ppm=-0.03)
+    d = reference(s).provenance[-1].decisions
+    assert (d["method"], d["compound"]) == ("solvent", "DMSO-d6")
+    assert d["shift_ppm"] == pytest.approx(0.03, abs=0.002)
+    assert d["expected_ppm"] == 2.50
+
+
+def test_13c_uses_the_solvent_carbon_first() -> None:
+    lines = [(77.16, 1.0, 2.0), (0.0, 0.3, 2.0), (128.0, 0.8, 2.0)]
+    s = spectrum(lines, nucleus="13C", frequency_mhz=100.6, carrier_ppm=100.0, spectral_width_hz=25000.0,
+                 offset_ppm=0.2)
+    d = reference(s).provenance[-1].decisions
+    assert d["compound"] == "CDCl3"
+    assert d["shift_ppm"] == pytest.approx(-0.2, abs=0.02)
+
+
+def test_unknown_solvent_without_tms_leaves_the_axis_and_says_so() -> None:
+    s = spectrum([(3.9, 2.0, 1.0)], solvent="COFFEE_calctemp")
+    out = reference(s)
+    assert out.provenance[-1].decisions["method"] == "none"
+    np.testing.assert_array_equal(out.axes[0].values, s.axes[0].values)
+    assert any("unreferenced" in w for w in out.warnings)
+
+
+def test_manual_shift() -> None:
+    s = spectrum([(3.9, 2.0, 1.0)])
+    out = reference(s, shift_ppm=0.123)
+    np.testing.assert_allclose(out.axes[0].values, s.axes[0].values + 0.123)
+    assert out.provenance[-1].decisions["method"] == "manual"
