@@ -67,7 +67,7 @@ def analyze(
     *,
     threshold_snr: float = 6.0,
     prominence_snr: float = 4.0,
-    min_relative_height: float = 0.0002,
+    min_relative_height: float = 0.00005,
     gap_hz: float = 16.0,
     reference: tuple[float, float] | None = None,
     total_h: int | None = None,
@@ -75,6 +75,7 @@ def analyze(
     fit: bool = True,
     tol_hz: float | None = None,
     exclude_ppm: Sequence[tuple[float, float]] = (),
+    min_line_fraction: float = 0.04,
 ) -> NMRAnalysis:
     """Analyse a processed 1-D spectrum: noise, peaks, ranges, multiplets, journal report.
 
@@ -102,6 +103,9 @@ def analyze(
     tol_hz
         Tolerance of the coupling-tree analysis (default: a quarter of the median
         linewidth, at least 0.4 Hz).
+    min_line_fraction
+        Lines smaller than this fraction of a range's largest line (by area) are left
+        out of its coupling analysis (still integrated).
     exclude_ppm
         ``(high, low)`` regions where nothing is picked (e.g. a presaturated water line).
 
@@ -182,7 +186,12 @@ def analyze(
         if nucleus == "13C" or nucleus not in ("1H", "19F", "31P"):
             fitm = analyze_multiplet(hz[g], heights[g], tol_hz=tol) if len(g) == 1 else None
         else:
-            fitm = analyze_multiplet(hz[g], np.array([peaks[k].area for k in g]), tol_hz=tol)
+            # small lines inside a range (shimming humps, impurities, spinning sidebands)
+            # are not part of the coupling pattern: outer lines of a septet are 1/20
+            areas = np.array([peaks[k].area for k in g])
+            sig = [k for k, ar in zip(g, areas) if ar >= min_line_fraction * areas.max()]
+            gtol = tol if tol_hz is not None else max(tol, 0.35 * float(np.median(widths[sig])))
+            fitm = analyze_multiplet(hz[sig], np.array([peaks[k].area for k in sig]), tol_hz=gtol)
         if fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
