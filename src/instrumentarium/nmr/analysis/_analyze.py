@@ -62,6 +62,31 @@ def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
     return sats
 
 
+def _split_on_major_lines(
+    groups: list[list[int]], hz: np.ndarray, widths: np.ndarray, height: np.ndarray, gap_hz: float,
+    fraction: float = 0.03,
+) -> list[list[int]]:
+    """Split groups that only small lines (humps, satellites, impurities) chain together.
+
+    Within a group, the lines above ``fraction`` of its tallest are regrouped by
+    ``gap_hz``; each small line joins the nearest resulting group.
+    """
+    out: list[list[int]] = []
+    for g in groups:
+        hmax = max(height[k] for k in g)
+        major = [k for k in g if height[k] >= fraction * hmax]
+        sub = group_lines(hz[major], widths[major], gap_hz=gap_hz)
+        if len(sub) <= 1:
+            out.append(g)
+            continue
+        parts = [[major[i] for i in s] for s in sub]
+        for k in g:
+            if k not in major:
+                parts[int(np.argmin([min(abs(hz[k] - hz[q]) for q in p) for p in parts]))].append(k)
+        out += [sorted(p) for p in parts]
+    return out
+
+
 def analyze(
     m: Measurement,
     *,
@@ -140,6 +165,8 @@ def analyze(
     lppm = np.interp(pos, idx_axis, ppm) if lines else np.array([])
     apex_ppm = np.interp([ln.apex for ln in lines], idx_axis, ppm) if lines else np.array([])
     heights = np.array([ln.height for ln in lines])
+    # the spectrum's own height at each apex: robust where joint fits trade area between lines
+    apex_h = np.interp([ln.apex for ln in lines], idx_axis, y0) if lines else np.array([])
     sats = _satellites(lppm, heights, mhz) if nucleus == "1H" and lines else set()
 
     peaks: list[NMRPeak] = []
@@ -159,6 +186,7 @@ def analyze(
     main = [k for k in range(len(peaks)) if k not in sats]
     groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
     groups = [[main[i] for i in g] for g in groups]
+    groups = _split_on_major_lines(groups, hz, widths, apex_h, gap_hz)
     bounds = []
     for g in groups:
         margin = max(4.0 * float(np.max(widths[g])), 2.0 * hz_pp) / hz_pp
@@ -188,10 +216,10 @@ def analyze(
         else:
             # small lines inside a range (shimming humps, impurities, spinning sidebands)
             # are not part of the coupling pattern: outer lines of a septet are 1/20
-            areas = np.array([peaks[k].area for k in g])
-            sig = [k for k, ar in zip(g, areas) if ar >= min_line_fraction * areas.max()]
+            hs = apex_h[g]
+            sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
             gtol = tol if tol_hz is not None else max(tol, 0.35 * float(np.median(widths[sig])))
-            fitm = analyze_multiplet(hz[sig], np.array([peaks[k].area for k in sig]), tol_hz=gtol)
+            fitm = analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gtol)
         if fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
