@@ -235,6 +235,9 @@ def analyze(
 
     # proton counts
     comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
+    if comp:  # tiny ranges (noise, humps, traces) must not set the proton unit
+        big = max(r[3] for r in comp)
+        comp = [r for r in comp if r[3] >= 0.03 * big]
     if comp:  # an "impurity" shift as large as the compound's signals is the compound's own
         med = float(np.median([r[3] for r in comp]))
         comp += [r for r in raw if r[5] == "impurity" and r[3] >= 0.5 * med]

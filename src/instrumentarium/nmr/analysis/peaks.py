@@ -157,6 +157,12 @@ def pick_lines(
         if np.min(y[max(0, i - r): i + r + 1]) < -max(artifact_ratio * h, 3.0 * noise):
             continue
         lines.append(PickedLine(pos, h, w, 1.0, pv_area(h, w, 1.0), pos))
+    # noise maxima riding on the tail of a strong line pass the height test; they are
+    # much narrower than the real lines (whose width the apodisation and T2 set)
+    strong = [p.fwhm for p in lines if p.height > 50.0 * noise]
+    if len(strong) >= 3:
+        ref = float(np.median(strong))
+        lines = [p for p in lines if p.height > 50.0 * noise or p.fwhm >= 0.4 * ref]
     if not fit or not lines:
         return lines
     # clusters: lines closer than 2 widths of each other share their tails
