@@ -101,6 +101,7 @@ def analyze(
     tol_hz: float | None = None,
     exclude_ppm: Sequence[tuple[float, float]] = (),
     min_line_fraction: float = 0.04,
+    minor_h: float = 0.3,
 ) -> NMRAnalysis:
     """Analyse a processed 1-D spectrum: noise, peaks, ranges, multiplets, journal report.
 
@@ -131,6 +132,9 @@ def analyze(
     min_line_fraction
         Lines smaller than this fraction of a range's largest line (by area) are left
         out of its coupling analysis (still integrated).
+    minor_h
+        Compound-looking ranges integrating to fewer protons than this are reported as
+        impurities ("minor signal"), not as the compound.
     exclude_ppm
         ``(high, low)`` regions where nothing is picked (e.g. a presaturated water line).
 
@@ -262,10 +266,13 @@ def analyze(
         n_h = integral / unit if unit else 0.0
         if kind == "impurity" and n_h >= 0.6:
             kind, label = "compound", ""
+        if kind == "compound" and unit and n_h < minor_h:
+            # far below one proton of the compound: a trace (impurity, noise on a tail)
+            kind, label = "impurity", "minor signal"
         if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):
             kind, label = "compound", ""
         top_ppm, low_ppm = (float(v) for v in np.interp([lo, hi], idx_axis, ppm))
-        ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 2), kind))
+        ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 3), kind))
         if fitm is None:
             center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
             mult, js = ("s", ()) if len(g) == 1 else ("m", ())
@@ -275,7 +282,7 @@ def analyze(
                 center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
         multiplets.append(Multiplet(
             range_ppm=(round(top_ppm, 4), round(low_ppm, 4)), center_ppm=round(float(center), 4),
-            multiplicity=mult, j_hz=tuple(float(j) for j in js), n_h=round(n_h, 2), integral=float(integral),
+            multiplicity=mult, j_hz=tuple(float(j) for j in js), n_h=round(n_h, 3), integral=float(integral),
             peak_ppm=tuple(round(float(lppm[k]), 5) for k in g), kind=kind, label=label,
         ))
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines
