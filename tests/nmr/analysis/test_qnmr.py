@@ -24,9 +24,18 @@ def _spectrum():
 
 def test_purity_within_one_percent() -> None:
     a = analyze(_spectrum())
-    r = qnmr_purity(a, analyte=[(2.30, 3), (7.40, 2)], standard=[(6.28, 2)], analyte_mass_mg=m_A,
-                    analyte_molar_mass_g_mol=M_A, standard_mass_mg=m_S, standard_molar_mass_g_mol=M_S,
-                    standard_purity_percent=P_S, standard_purity_uncertainty_percent=0.1, volume_ml=0.6)
+    r = qnmr_purity(
+        a,
+        analyte=[(2.30, 3), (7.40, 2)],
+        standard=[(6.28, 2)],
+        analyte_mass_mg=m_A,
+        analyte_molar_mass_g_mol=M_A,
+        standard_mass_mg=m_S,
+        standard_molar_mass_g_mol=M_S,
+        standard_purity_percent=P_S,
+        standard_purity_uncertainty_percent=0.1,
+        volume_ml=0.6,
+    )
     assert r.purity_percent == pytest.approx(P_A, abs=1.0)
     assert 0 < r.uncertainty_percent < 1.0
     assert len(r.per_multiplet_percent) == 2
@@ -35,6 +44,13 @@ def test_purity_within_one_percent() -> None:
 
 def test_missing_multiplet_is_a_clear_error() -> None:
     a = analyze(_spectrum())
-    with pytest.raises(ProcessingError, match="no multiplet at 5.0 ppm"):
-        qnmr_purity(a, analyte=[(5.0, 1)], standard=[(6.28, 2)], analyte_mass_mg=1, analyte_molar_mass_g_mol=1,
-                    standard_mass_mg=1, standard_molar_mass_g_mol=1)
+    with pytest.raises(ProcessingError, match=r"no multiplet at 5\.0 ppm"):
+        qnmr_purity(
+            a,
+            analyte=[(5.0, 1)],
+            standard=[(6.28, 2)],
+            analyte_mass_mg=1,
+            analyte_molar_mass_g_mol=1,
+            standard_mass_mg=1,
+            standard_molar_mass_g_mol=1,
+        )

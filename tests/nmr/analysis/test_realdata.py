@@ -13,7 +13,10 @@ from instrumentarium.nmr.analysis.noise import baseline_offset, noise_std
 
 PEAK_CASES = {
     # spectrum (pdata with 1r), TopSpin peak list of the same fid
-    "d01_aspirin": ("d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1", "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/2"),
+    "d01_aspirin": (
+        "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1",
+        "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/2",
+    ),
     "d05_menthol": ("d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1",) * 2,
 }
 
@@ -29,8 +32,11 @@ def test_topspin_peaks_above_10x_noise_are_found(shared_data: Path, case: str) -
     noise = noise_std(y0)
     step = abs(ppm[1] - ppm[0])
     ours = np.array([p.ppm for p in a.peaks])
-    ref = [p for p, _, _ in topspin_peaks(folder / plist / "peaklist.xml")
-           if y0[int(np.argmin(np.abs(ppm - p)))] > 10 * noise]
+    ref = [
+        p
+        for p, _, _ in topspin_peaks(folder / plist / "peaklist.xml")
+        if y0[int(np.argmin(np.abs(ppm - p)))] > 10 * noise
+    ]
     found = [p for p in ref if np.min(np.abs(ours - p)) <= step * 1.0001]
     assert len(ref) > 10
     assert len(found) / len(ref) >= 0.95
@@ -53,8 +59,9 @@ def test_published_multiplets_cyclopropanes(shared_data: Path) -> None:
     for r in refs:
         mp = min(a.multiplets, key=lambda x: abs(x.center_ppm - r["center"]))
         distinct = sorted({round(j, 1) for j in r["j"]}, reverse=True)
-        if mp.multiplicity == r["multiplicity"] and np.allclose(sorted(mp.j_hz, reverse=True)[: len(distinct)],
-                                                                 distinct, atol=0.3):
+        if mp.multiplicity == r["multiplicity"] and np.allclose(
+            sorted(mp.j_hz, reverse=True)[: len(distinct)], distinct, atol=0.3
+        ):
             ok += 1
     # measured: 6 of the 8 first-order ranges (the two 2.93-2.98 ddd overlap into one range)
     assert ok >= 6

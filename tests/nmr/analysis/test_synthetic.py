@@ -87,8 +87,14 @@ def test_noise_is_not_picked() -> None:
 
 def test_solvent_water_tms_satellites_and_impurity_are_classified() -> None:
     mhz = 500.0
-    parts = [(7.26, (), 0.3), (1.56, (), 0.4), (0.0, (), 0.5), (3.70, (), 3.0), (2.17, (), 0.2),
-             (6.90, (8.0,), 1.0)]
+    parts = [
+        (7.26, (), 0.3),
+        (1.56, (), 0.4),
+        (0.0, (), 0.5),
+        (3.70, (), 3.0),
+        (2.17, (), 0.2),
+        (6.90, (8.0,), 1.0),
+    ]
     # 13C satellites of the 3H singlet: 0.55 % each at +-J(CH)/2 = +-72.5 Hz
     parts += [(3.70 + 72.5 / mhz, (), 3.0 * 0.0055), (3.70 - 72.5 / mhz, (), 3.0 * 0.0055)]
     a = analyze(first_order_spectrum(parts, noise=1e-5))
@@ -117,7 +123,9 @@ def test_records_round_trip_and_summary(analysis: NMRAnalysis) -> None:
     extra = process_summary_extra(m)
     assert set(extra) >= {"peaks", "multiplets", "report"}
     assert {"ppm", "intensity", "width_hz", "kind"} <= set(extra["peaks"][0])
-    assert {"range_ppm", "center_ppm", "multiplicity", "j_hz", "n_h", "integral"} <= set(extra["multiplets"][0])
+    assert {"range_ppm", "center_ppm", "multiplicity", "j_hz", "n_h", "integral"} <= set(
+        extra["multiplets"][0]
+    )
     assert to_plain(extra) == extra
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
 from ...model import Measurement, NMRAcquisition, ProcessingError
+from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 from .impurities import classify_shift, normalize_solvent
 from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines
 from .ranges import fraction_inside, group_lines, integrate, proton_unit
-from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -63,7 +64,11 @@ def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
 
 
 def _split_on_major_lines(
-    groups: list[list[int]], hz: np.ndarray, widths: np.ndarray, height: np.ndarray, gap_hz: float,
+    groups: list[list[int]],
+    hz: np.ndarray,
+    widths: np.ndarray,
+    height: np.ndarray,
+    gap_hz: float,
     fraction: float = 0.03,
 ) -> list[list[int]]:
     """Split groups that only small lines (humps, satellites, impurities) chain together.
@@ -162,8 +167,14 @@ def analyze(
         sel = (ppm <= max(hi, lo)) & (ppm >= min(hi, lo))
         y0 = y0.copy()
         y0[sel] = 0.0
-    lines = pick_lines(y0, noise, threshold_snr=threshold_snr, prominence_snr=prominence_snr, fit=fit,
-                       min_relative_height=min_relative_height)
+    lines = pick_lines(
+        y0,
+        noise,
+        threshold_snr=threshold_snr,
+        prominence_snr=prominence_snr,
+        fit=fit,
+        min_relative_height=min_relative_height,
+    )
     idx_axis = np.arange(len(ppm), dtype=float)
     pos = np.array([ln.position for ln in lines])
     lppm = np.interp(pos, idx_axis, ppm) if lines else np.array([])
@@ -178,11 +189,18 @@ def analyze(
         kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus)
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
-        peaks.append(NMRPeak(
-            ppm=round(float(apex_ppm[k]), 5), index=int(np.clip(round(ln.apex), 0, len(y) - 1)),
-            intensity=float(ln.height), width_hz=float(ln.fwhm * hz_pp), area=float(ln.area * ppp),
-            snr=snr(ln.height, noise), kind=kind, label=label,
-        ))
+        peaks.append(
+            NMRPeak(
+                ppm=round(float(apex_ppm[k]), 5),
+                index=int(np.clip(round(ln.apex), 0, len(y) - 1)),
+                intensity=float(ln.height),
+                width_hz=float(ln.fwhm * hz_pp),
+                area=float(ln.area * ppp),
+                snr=snr(ln.height, noise),
+                kind=kind,
+                label=label,
+            )
+        )
 
     # ranges and multiplets, lines in Hz (increasing ppm order does not matter)
     hz = lppm * mhz
@@ -195,7 +213,7 @@ def analyze(
     for g in groups:
         margin = max(4.0 * float(np.max(widths[g])), 2.0 * hz_pp) / hz_pp
         bounds.append([float(np.min(pos[g])) - margin, float(np.max(pos[g])) + margin])
-    for a, b in zip(bounds, bounds[1:]):  # never overlap the neighbour
+    for a, b in itertools.pairwise(bounds):  # never overlap the neighbour
         if a[1] > b[0]:
             mid = 0.5 * (a[1] + b[0])
             a[1], b[0] = mid, mid
@@ -280,11 +298,19 @@ def analyze(
             center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
             if mult == "m":
                 center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
-        multiplets.append(Multiplet(
-            range_ppm=(round(top_ppm, 4), round(low_ppm, 4)), center_ppm=round(float(center), 4),
-            multiplicity=mult, j_hz=tuple(float(j) for j in js), n_h=round(n_h, 3), integral=float(integral),
-            peak_ppm=tuple(round(float(lppm[k]), 5) for k in g), kind=kind, label=label,
-        ))
+        multiplets.append(
+            Multiplet(
+                range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
+                center_ppm=round(float(center), 4),
+                multiplicity=mult,
+                j_hz=tuple(float(j) for j in js),
+                n_h=round(n_h, 3),
+                integral=float(integral),
+                peak_ppm=tuple(round(float(lppm[k]), 5) for k in g),
+                kind=kind,
+                label=label,
+            )
+        )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines
         for g, r in zip(groups, ranges):
             if k in g and p.kind == "compound" and r.kind != "compound":
@@ -302,7 +328,15 @@ def analyze(
     solvent_key = normalize_solvent(solvent_text) or (solvent_text or "")
     report = journal_report(nucleus, mhz, solvent_key, multiplets)
     return NMRAnalysis(
-        nucleus=nucleus, frequency_mhz=mhz, solvent=solvent_key, noise=float(noise), peaks=tuple(peaks),
-        ranges=tuple(ranges), multiplets=tuple(multiplets), report=report, reference_ppm=ref_ppm,
-        linewidths_hz=lw, h_per_integral=(1.0 / unit) if unit else None,
+        nucleus=nucleus,
+        frequency_mhz=mhz,
+        solvent=solvent_key,
+        noise=float(noise),
+        peaks=tuple(peaks),
+        ranges=tuple(ranges),
+        multiplets=tuple(multiplets),
+        report=report,
+        reference_ppm=ref_ppm,
+        linewidths_hz=lw,
+        h_per_integral=(1.0 / unit) if unit else None,
     )

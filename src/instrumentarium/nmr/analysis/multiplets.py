@@ -163,10 +163,13 @@ def analyze_multiplet(
         if len(set(owner)) != len(fk):
             continue
         name, distinct = multiplicity_name(fitted_j, equal_hz=equal_hz)
-        fit = MultipletFit(name, distinct, tuple(sorted(fitted_j, reverse=True)),
-                           float(sol[0] + 0.5 * sum(sol[1:])), rms)
-        if best is None or len(fit.all_j_hz) < len(best.all_j_hz) or (
-            len(fit.all_j_hz) == len(best.all_j_hz) and fit.rms_hz < best.rms_hz
+        fit = MultipletFit(
+            name, distinct, tuple(sorted(fitted_j, reverse=True)), float(sol[0] + 0.5 * sum(sol[1:])), rms
+        )
+        if (
+            best is None
+            or len(fit.all_j_hz) < len(best.all_j_hz)
+            or (len(fit.all_j_hz) == len(best.all_j_hz) and fit.rms_hz < best.rms_hz)
         ):
             best = fit
     if best is None or best.multiplicity == "m":
@@ -213,8 +216,12 @@ def refine_multiplet(
 
     amp0 = scale / max(1.0, 2**n / 4)
     p0 = np.array([fit.center_hz, amp0, fwhm_hz, 0.8, 0.0, 0.0, *fit.all_j_hz])
-    lb = [fit.center_hz - 1.0, 0.0, 0.2 * fwhm_hz, 0.0, -0.9, -0.05 * scale] + [max(0.0, j - 1.0) for j in fit.all_j_hz]
-    ub = [fit.center_hz + 1.0, 4 * scale, 3.0 * fwhm_hz, 1.0, 0.9, 0.05 * scale] + [j + 1.0 for j in fit.all_j_hz]
+    lb = [fit.center_hz - 1.0, 0.0, 0.2 * fwhm_hz, 0.0, -0.9, -0.05 * scale] + [
+        max(0.0, j - 1.0) for j in fit.all_j_hz
+    ]
+    ub = [fit.center_hz + 1.0, 4 * scale, 3.0 * fwhm_hz, 1.0, 0.9, 0.05 * scale] + [
+        j + 1.0 for j in fit.all_j_hz
+    ]
     p0 = np.clip(p0, lb, ub)
     try:
         sol = least_squares(lambda p: (model(p) - y) / scale, p0, bounds=(lb, ub), max_nfev=300)

@@ -89,7 +89,7 @@ def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500)
 
     def jac(par: np.ndarray) -> np.ndarray:
         q = par[:-1].reshape(-1, 4)
-        x0, h, w, eta = (q[:, i: i + 1] for i in range(4))
+        x0, h, w, eta = (q[:, i : i + 1] for i in range(4))
         d = (x[None, :] - x0) / (0.5 * w)
         lor = 1.0 / (1.0 + d * d)
         gau = np.exp(-np.log(2.0) * d * d)
@@ -109,7 +109,7 @@ def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500)
     par = sol.x
     out = []
     for k, p in enumerate(lines):
-        x0, h, w, eta = par[4 * k: 4 * k + 4]
+        x0, h, w, eta = par[4 * k : 4 * k + 4]
         out.append(PickedLine(float(x0), float(h), float(w), float(eta), pv_area(h, w, eta), p.apex))
     return out
 
@@ -169,7 +169,7 @@ def pick_lines(
         # truncation wiggles and phase errors come with negative lobes as deep as the
         # "peak": a real line on a phased spectrum has no such dip beside it
         r = int(max(5, 5 * w))
-        if np.min(y[max(0, i - r): i + r + 1]) < -max(artifact_ratio * h, 3.0 * noise):
+        if np.min(y[max(0, i - r) : i + r + 1]) < -max(artifact_ratio * h, 3.0 * noise):
             continue
         lines.append(PickedLine(pos, h, w, 1.0, pv_area(h, w, 1.0), pos))
     # noise maxima riding on the tail of a strong line pass the height test; they are

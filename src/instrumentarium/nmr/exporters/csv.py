@@ -19,8 +19,17 @@ def write_peaks_csv(analysis: NMRAnalysis, path: str | os.PathLike[str]) -> Path
         w = _csv.writer(fh)
         w.writerow(["ppm", "intensity", "width_hz", "area", "snr", "kind", "label"])
         for p in analysis.peaks:
-            w.writerow([f"{p.ppm:.5f}", f"{p.intensity:.6g}", f"{p.width_hz:.3f}", f"{p.area:.6g}",
-                        f"{p.snr:.1f}", p.kind, p.label])
+            w.writerow(
+                [
+                    f"{p.ppm:.5f}",
+                    f"{p.intensity:.6g}",
+                    f"{p.width_hz:.3f}",
+                    f"{p.area:.6g}",
+                    f"{p.snr:.1f}",
+                    p.kind,
+                    p.label,
+                ]
+            )
     return path
 
 
@@ -29,11 +38,33 @@ def write_multiplets_csv(analysis: NMRAnalysis, path: str | os.PathLike[str]) ->
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = _csv.writer(fh)
-        w.writerow(["start_ppm", "stop_ppm", "center_ppm", "multiplicity", "j_hz", "n_h", "integral", "kind", "label"])
+        w.writerow(
+            [
+                "start_ppm",
+                "stop_ppm",
+                "center_ppm",
+                "multiplicity",
+                "j_hz",
+                "n_h",
+                "integral",
+                "kind",
+                "label",
+            ]
+        )
         for mp in analysis.multiplets:
-            w.writerow([f"{mp.range_ppm[0]:.4f}", f"{mp.range_ppm[1]:.4f}", f"{mp.center_ppm:.4f}", mp.multiplicity,
-                        ";".join(f"{j:.2f}" for j in mp.j_hz), f"{mp.n_h:.2f}", f"{mp.integral:.6g}", mp.kind,
-                        mp.label])
+            w.writerow(
+                [
+                    f"{mp.range_ppm[0]:.4f}",
+                    f"{mp.range_ppm[1]:.4f}",
+                    f"{mp.center_ppm:.4f}",
+                    mp.multiplicity,
+                    ";".join(f"{j:.2f}" for j in mp.j_hz),
+                    f"{mp.n_h:.2f}",
+                    f"{mp.integral:.6g}",
+                    mp.kind,
+                    mp.label,
+                ]
+            )
     return path
 
 

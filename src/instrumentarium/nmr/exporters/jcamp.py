@@ -35,7 +35,9 @@ def write_jcamp(m: Measurement, path: str | os.PathLike[str], *, title: str | No
     acq = m.acquisition if isinstance(m.acquisition, NMRAcquisition) else NMRAcquisition()
     sf = acq.spectrometer_frequency_mhz
     if not sf:
-        raise ProcessingError("JCAMP-DX export needs the spectrometer frequency (acquisition.spectrometer_frequency_mhz)")
+        raise ProcessingError(
+            "JCAMP-DX export needs the spectrometer frequency (acquisition.spectrometer_frequency_mhz)"
+        )
     hz = ppm * sf
     n = len(y)
     ymax = float(np.max(np.abs(y))) or 1.0
@@ -46,7 +48,7 @@ def write_jcamp(m: Measurement, path: str | os.PathLike[str], *, title: str | No
     mass = "".join(ch for ch in nucleus if ch.isdigit())
     sym = "".join(ch for ch in nucleus if ch.isalpha())
     head = [
-        f"##TITLE={title or acq.title or (m.sample.name if hasattr(m.sample, 'name') and m.sample.name else 'spectrum')}",
+        f"##TITLE={title or acq.title or getattr(m.sample, 'name', None) or 'spectrum'}",
         "##JCAMP-DX=5.01",
         "##DATA TYPE=NMR SPECTRUM",
         "##DATA CLASS=XYDATA",
@@ -70,7 +72,7 @@ def write_jcamp(m: Measurement, path: str | os.PathLike[str], *, title: str | No
     ]
     body = []
     for i in range(0, n, _PER_LINE):
-        chunk = " ".join(str(int(v)) for v in yi[i: i + _PER_LINE])
+        chunk = " ".join(str(int(v)) for v in yi[i : i + _PER_LINE])
         body.append(f"{hz[0] + i * dx:.6f} {chunk}")
     path = Path(path)
     path.write_text("\n".join([*head, *body, "##END="]) + "\n", encoding="ascii")

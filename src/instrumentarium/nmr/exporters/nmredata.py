@@ -25,8 +25,9 @@ def nmredata_tags(analysis: NMRAnalysis) -> dict[str, str]:
     """Return the NMReDATA data items (name -> text) for the compound's multiplets."""
     nuc = analysis.nucleus
     lines = [f"Larmor={analysis.frequency_mhz:.6f}"]
-    for i, mp in enumerate(sorted((x for x in analysis.multiplets if x.kind == "compound"),
-                                  key=lambda x: -x.center_ppm), start=1):
+    for i, mp in enumerate(
+        sorted((x for x in analysis.multiplets if x.kind == "compound"), key=lambda x: -x.center_ppm), start=1
+    ):
         parts = [f"{mp.center_ppm:.4f}"]
         if mp.multiplicity == "m":
             parts[0] = f"{mp.range_ppm[0]:.4f}-{mp.range_ppm[1]:.4f}"
@@ -44,7 +45,9 @@ def nmredata_tags(analysis: NMRAnalysis) -> dict[str, str]:
     }
 
 
-def write_nmredata(analysis: NMRAnalysis, path: str | os.PathLike[str], *, molfile: str | None = None) -> Path:
+def write_nmredata(
+    analysis: NMRAnalysis, path: str | os.PathLike[str], *, molfile: str | None = None
+) -> Path:
     """Write an NMReDATA SD file with the signals of ``analysis`` (and an optional molfile)."""
     path = Path(path)
     mol = molfile if molfile is not None else _EMPTY_MOL
