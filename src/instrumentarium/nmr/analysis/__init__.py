@@ -69,8 +69,15 @@ def process_summary_extra(m: Measurement) -> dict[str, Any]:
             for p in a.peaks
         ],
         "multiplets": [
-            {"range_ppm": list(mp.range_ppm), "center_ppm": mp.center_ppm, "multiplicity": mp.multiplicity,
-             "j_hz": list(mp.j_hz), "n_h": mp.n_h, "integral": mp.integral, "kind": mp.kind}
+            {
+                "range_ppm": list(mp.range_ppm),
+                "center_ppm": mp.center_ppm,
+                "multiplicity": mp.multiplicity,
+                "j_hz": list(mp.j_hz),
+                "n_h": mp.n_h,
+                "integral": mp.integral,
+                "kind": mp.kind,
+            }
             for mp in a.multiplets
         ],
         "report": a.report,

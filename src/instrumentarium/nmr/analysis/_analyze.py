@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
 from ...model import Measurement, NMRAcquisition, ProcessingError
+from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 from .impurities import classify_shift, normalize_solvent
 from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines
 from .ranges import fraction_inside, group_lines, integrate, proton_unit
-from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -62,12 +63,41 @@ def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
     return sats
 
 
+def _split_on_major_lines(
+    groups: list[list[int]],
+    hz: np.ndarray,
+    widths: np.ndarray,
+    height: np.ndarray,
+    gap_hz: float,
+    fraction: float = 0.03,
+) -> list[list[int]]:
+    """Split groups that only small lines (humps, satellites, impurities) chain together.
+
+    Within a group, the lines above ``fraction`` of its tallest are regrouped by
+    ``gap_hz``; each small line joins the nearest resulting group.
+    """
+    out: list[list[int]] = []
+    for g in groups:
+        hmax = max(height[k] for k in g)
+        major = [k for k in g if height[k] >= fraction * hmax]
+        sub = group_lines(hz[major], widths[major], gap_hz=gap_hz)
+        if len(sub) <= 1:
+            out.append(g)
+            continue
+        parts = [[major[i] for i in s] for s in sub]
+        for k in g:
+            if k not in major:
+                parts[int(np.argmin([min(abs(hz[k] - hz[q]) for q in p) for p in parts]))].append(k)
+        out += [sorted(p) for p in parts]
+    return out
+
+
 def analyze(
     m: Measurement,
     *,
     threshold_snr: float = 6.0,
     prominence_snr: float = 4.0,
-    min_relative_height: float = 0.0002,
+    min_relative_height: float = 0.00005,
     gap_hz: float = 16.0,
     reference: tuple[float, float] | None = None,
     total_h: int | None = None,
@@ -75,6 +105,8 @@ def analyze(
     fit: bool = True,
     tol_hz: float | None = None,
     exclude_ppm: Sequence[tuple[float, float]] = (),
+    min_line_fraction: float = 0.04,
+    minor_h: float = 0.3,
 ) -> NMRAnalysis:
     """Analyse a processed 1-D spectrum: noise, peaks, ranges, multiplets, journal report.
 
@@ -102,6 +134,12 @@ def analyze(
     tol_hz
         Tolerance of the coupling-tree analysis (default: a quarter of the median
         linewidth, at least 0.4 Hz).
+    min_line_fraction
+        Lines smaller than this fraction of a range's largest line (by area) are left
+        out of its coupling analysis (still integrated).
+    minor_h
+        Compound-looking ranges integrating to fewer protons than this are reported as
+        impurities ("minor signal"), not as the compound.
     exclude_ppm
         ``(high, low)`` regions where nothing is picked (e.g. a presaturated water line).
 
@@ -129,13 +167,21 @@ def analyze(
         sel = (ppm <= max(hi, lo)) & (ppm >= min(hi, lo))
         y0 = y0.copy()
         y0[sel] = 0.0
-    lines = pick_lines(y0, noise, threshold_snr=threshold_snr, prominence_snr=prominence_snr, fit=fit,
-                       min_relative_height=min_relative_height)
+    lines = pick_lines(
+        y0,
+        noise,
+        threshold_snr=threshold_snr,
+        prominence_snr=prominence_snr,
+        fit=fit,
+        min_relative_height=min_relative_height,
+    )
     idx_axis = np.arange(len(ppm), dtype=float)
     pos = np.array([ln.position for ln in lines])
     lppm = np.interp(pos, idx_axis, ppm) if lines else np.array([])
     apex_ppm = np.interp([ln.apex for ln in lines], idx_axis, ppm) if lines else np.array([])
     heights = np.array([ln.height for ln in lines])
+    # the spectrum's own height at each apex: robust where joint fits trade area between lines
+    apex_h = np.interp([ln.apex for ln in lines], idx_axis, y0) if lines else np.array([])
     sats = _satellites(lppm, heights, mhz) if nucleus == "1H" and lines else set()
 
     peaks: list[NMRPeak] = []
@@ -143,11 +189,18 @@ def analyze(
         kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus)
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
-        peaks.append(NMRPeak(
-            ppm=round(float(apex_ppm[k]), 5), index=int(np.clip(round(ln.apex), 0, len(y) - 1)),
-            intensity=float(ln.height), width_hz=float(ln.fwhm * hz_pp), area=float(ln.area * ppp),
-            snr=snr(ln.height, noise), kind=kind, label=label,
-        ))
+        peaks.append(
+            NMRPeak(
+                ppm=round(float(apex_ppm[k]), 5),
+                index=int(np.clip(round(ln.apex), 0, len(y) - 1)),
+                intensity=float(ln.height),
+                width_hz=float(ln.fwhm * hz_pp),
+                area=float(ln.area * ppp),
+                snr=snr(ln.height, noise),
+                kind=kind,
+                label=label,
+            )
+        )
 
     # ranges and multiplets, lines in Hz (increasing ppm order does not matter)
     hz = lppm * mhz
@@ -155,11 +208,12 @@ def analyze(
     main = [k for k in range(len(peaks)) if k not in sats]
     groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
     groups = [[main[i] for i in g] for g in groups]
+    groups = _split_on_major_lines(groups, hz, widths, apex_h, gap_hz)
     bounds = []
     for g in groups:
         margin = max(4.0 * float(np.max(widths[g])), 2.0 * hz_pp) / hz_pp
         bounds.append([float(np.min(pos[g])) - margin, float(np.max(pos[g])) + margin])
-    for a, b in zip(bounds, bounds[1:]):  # never overlap the neighbour
+    for a, b in itertools.pairwise(bounds):  # never overlap the neighbour
         if a[1] > b[0]:
             mid = 0.5 * (a[1] + b[0])
             a[1], b[0] = mid, mid
@@ -182,7 +236,12 @@ def analyze(
         if nucleus == "13C" or nucleus not in ("1H", "19F", "31P"):
             fitm = analyze_multiplet(hz[g], heights[g], tol_hz=tol) if len(g) == 1 else None
         else:
-            fitm = analyze_multiplet(hz[g], np.array([peaks[k].area for k in g]), tol_hz=tol)
+            # small lines inside a range (shimming humps, impurities, spinning sidebands)
+            # are not part of the coupling pattern: outer lines of a septet are 1/20
+            hs = apex_h[g]
+            sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
+            gtol = tol if tol_hz is not None else max(tol, 0.35 * float(np.median(widths[sig])))
+            fitm = analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gtol)
         if fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
@@ -198,6 +257,12 @@ def analyze(
 
     # proton counts
     comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
+    if comp:  # tiny ranges (noise, humps, traces) must not set the proton unit
+        big = max(r[3] for r in comp)
+        comp = [r for r in comp if r[3] >= 0.03 * big]
+    if comp:  # an "impurity" shift as large as the compound's signals is the compound's own
+        med = float(np.median([r[3] for r in comp]))
+        comp += [r for r in raw if r[5] == "impurity" and r[3] >= 0.5 * med]
     unit = None
     if comp:
         if reference is not None:
@@ -219,10 +284,13 @@ def analyze(
         n_h = integral / unit if unit else 0.0
         if kind == "impurity" and n_h >= 0.6:
             kind, label = "compound", ""
+        if kind == "compound" and unit and n_h < minor_h:
+            # far below one proton of the compound: a trace (impurity, noise on a tail)
+            kind, label = "impurity", "minor signal"
         if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):
             kind, label = "compound", ""
         top_ppm, low_ppm = (float(v) for v in np.interp([lo, hi], idx_axis, ppm))
-        ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 2), kind))
+        ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 3), kind))
         if fitm is None:
             center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
             mult, js = ("s", ()) if len(g) == 1 else ("m", ())
@@ -230,11 +298,19 @@ def analyze(
             center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
             if mult == "m":
                 center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
-        multiplets.append(Multiplet(
-            range_ppm=(round(top_ppm, 4), round(low_ppm, 4)), center_ppm=round(float(center), 4),
-            multiplicity=mult, j_hz=tuple(float(j) for j in js), n_h=round(n_h, 2), integral=float(integral),
-            peak_ppm=tuple(round(float(lppm[k]), 5) for k in g), kind=kind, label=label,
-        ))
+        multiplets.append(
+            Multiplet(
+                range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
+                center_ppm=round(float(center), 4),
+                multiplicity=mult,
+                j_hz=tuple(float(j) for j in js),
+                n_h=round(n_h, 3),
+                integral=float(integral),
+                peak_ppm=tuple(round(float(lppm[k]), 5) for k in g),
+                kind=kind,
+                label=label,
+            )
+        )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines
         for g, r in zip(groups, ranges):
             if k in g and p.kind == "compound" and r.kind != "compound":
@@ -252,7 +328,15 @@ def analyze(
     solvent_key = normalize_solvent(solvent_text) or (solvent_text or "")
     report = journal_report(nucleus, mhz, solvent_key, multiplets)
     return NMRAnalysis(
-        nucleus=nucleus, frequency_mhz=mhz, solvent=solvent_key, noise=float(noise), peaks=tuple(peaks),
-        ranges=tuple(ranges), multiplets=tuple(multiplets), report=report, reference_ppm=ref_ppm,
-        linewidths_hz=lw, h_per_integral=(1.0 / unit) if unit else None,
+        nucleus=nucleus,
+        frequency_mhz=mhz,
+        solvent=solvent_key,
+        noise=float(noise),
+        peaks=tuple(peaks),
+        ranges=tuple(ranges),
+        multiplets=tuple(multiplets),
+        report=report,
+        reference_ppm=ref_ppm,
+        linewidths_hz=lw,
+        h_per_integral=(1.0 / unit) if unit else None,
     )

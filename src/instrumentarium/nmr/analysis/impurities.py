@@ -12,34 +12,73 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SOLVENT_ALIASES", "RESIDUAL", "WATER", "IMPURITIES", "normalize_solvent", "classify_shift",
-           "C13_RESIDUAL"]
+__all__ = [
+    "SOLVENT_ALIASES",
+    "RESIDUAL",
+    "WATER",
+    "IMPURITIES",
+    "normalize_solvent",
+    "classify_shift",
+    "C13_RESIDUAL",
+]
 
 #: free-text solvent names (Bruker SOLVENT, JCAMP ##.SOLVENT NAME...) to our keys
 SOLVENT_ALIASES = {
-    "cdcl3": "CDCl3", "chloroform-d": "CDCl3", "chloroform": "CDCl3",
-    "acetone": "acetone-d6", "acetone-d6": "acetone-d6", "(cd3)2co": "acetone-d6", "cd3coc d3": "acetone-d6",
-    "dmso": "DMSO-d6", "dmso-d6": "DMSO-d6", "(cd3)2so": "DMSO-d6",
-    "c6d6": "C6D6", "benzene-d6": "C6D6", "benzene": "C6D6",
-    "cd3cn": "CD3CN", "acetonitrile-d3": "CD3CN", "acn": "CD3CN",
-    "cd3od": "CD3OD", "methanol-d4": "CD3OD", "meod": "CD3OD", "methanol": "CD3OD",
-    "d2o": "D2O", "h2o": "D2O", "h2o+d2o": "D2O", "water": "D2O",
+    "cdcl3": "CDCl3",
+    "chloroform-d": "CDCl3",
+    "chloroform": "CDCl3",
+    "acetone": "acetone-d6",
+    "acetone-d6": "acetone-d6",
+    "(cd3)2co": "acetone-d6",
+    "cd3coc d3": "acetone-d6",
+    "dmso": "DMSO-d6",
+    "dmso-d6": "DMSO-d6",
+    "(cd3)2so": "DMSO-d6",
+    "c6d6": "C6D6",
+    "benzene-d6": "C6D6",
+    "benzene": "C6D6",
+    "cd3cn": "CD3CN",
+    "acetonitrile-d3": "CD3CN",
+    "acn": "CD3CN",
+    "cd3od": "CD3OD",
+    "methanol-d4": "CD3OD",
+    "meod": "CD3OD",
+    "methanol": "CD3OD",
+    "d2o": "D2O",
+    "h2o": "D2O",
+    "h2o+d2o": "D2O",
+    "water": "D2O",
 }
 
 #: residual protio-solvent 1H signal
 RESIDUAL = {
-    "CDCl3": (7.26,), "acetone-d6": (2.05,), "DMSO-d6": (2.50,), "C6D6": (7.16,),
-    "CD3CN": (1.94,), "CD3OD": (3.31,), "D2O": (),
+    "CDCl3": (7.26,),
+    "acetone-d6": (2.05,),
+    "DMSO-d6": (2.50,),
+    "C6D6": (7.16,),
+    "CD3CN": (1.94,),
+    "CD3OD": (3.31,),
+    "D2O": (),
 }
 #: 13C solvent signals (Gottlieb 1997 Table 2)
 C13_RESIDUAL = {
-    "CDCl3": (77.16,), "acetone-d6": (29.84, 206.26), "DMSO-d6": (39.52,), "C6D6": (128.06,),
-    "CD3CN": (1.32, 118.26), "CD3OD": (49.00,), "D2O": (),
+    "CDCl3": (77.16,),
+    "acetone-d6": (29.84, 206.26),
+    "DMSO-d6": (39.52,),
+    "C6D6": (128.06,),
+    "CD3CN": (1.32, 118.26),
+    "CD3OD": (49.00,),
+    "D2O": (),
 }
 #: H2O/HDO
 WATER = {
-    "CDCl3": 1.56, "acetone-d6": 2.84, "DMSO-d6": 3.33, "C6D6": 0.40,
-    "CD3CN": 2.13, "CD3OD": 4.87, "D2O": 4.79,
+    "CDCl3": 1.56,
+    "acetone-d6": 2.84,
+    "DMSO-d6": 3.33,
+    "C6D6": 0.40,
+    "CD3CN": 2.13,
+    "CD3OD": 4.87,
+    "D2O": 4.79,
 }
 
 _COLS = ("CDCl3", "acetone-d6", "DMSO-d6", "C6D6", "CD3CN", "CD3OD", "D2O")
@@ -81,7 +120,9 @@ _TABLE = {
 
 #: impurity shifts per solvent: {solvent: [(ppm, "name group"), ...]}
 IMPURITIES: dict[str, list[tuple[float, str]]] = {
-    col: [(v[i], f"{name} {group.rstrip(chr(39))}") for (name, group), v in _TABLE.items() if v[i] is not None]
+    col: [
+        (v[i], f"{name} {group.rstrip(chr(39))}") for (name, group), v in _TABLE.items() if v[i] is not None
+    ]
     for i, col in enumerate(_COLS)
 }
 

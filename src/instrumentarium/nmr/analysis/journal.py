@@ -1,7 +1,7 @@
 """The chemist's report string in journal (ACS) style.
 
 Format of the ACS Guidelines for characterisation data: ``1H NMR (500 MHz, CDCl3)
-δ 7.26 (d, J = 8.1 Hz, 2H), 3.43 (td, J = 10.4, 4.3 Hz, 1H), 1.90–1.80 (m, 2H).``
+δ 7.26 (d, J = 8.1 Hz, 2H), 3.43 (td, J = 10.4, 4.3 Hz, 1H), 1.90-1.80 (m, 2H).``
 Shifts with two decimals (1H) or one (13C), couplings with one decimal, multiplets
 that are not first order given as a range, high to low.
 """
@@ -25,7 +25,7 @@ def format_multiplet(mp: Multiplet, nucleus: str = "1H") -> str:
         # report the lines' span, not the integration limits
         if mp.peak_ppm:
             hi, lo = max(mp.peak_ppm), min(mp.peak_ppm)
-        return f"{hi:.2f}–{lo:.2f} (m, {nh}H)"
+        return f"{hi:.2f}\u2013{lo:.2f} (m, {nh}H)"
     parts = [mp.multiplicity]
     if mp.j_hz:
         parts.append("J = " + ", ".join(f"{j:.1f}" for j in mp.j_hz) + " Hz")

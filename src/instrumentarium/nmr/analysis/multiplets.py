@@ -125,18 +125,25 @@ def analyze_multiplet(
     total = float(np.sum(a))
     units = [a[0], 0.5 * (a[0] + a[-1])] + [total / 2**k for k in range(1, 8)]
     best: MultipletFit | None = None
-    tried: set[tuple[int, ...]] = set()
+    tried: set[tuple] = set()
     for unit in units:
         if unit <= 0:
             continue
-        c = _counts(a, unit)
+        # lines worth less than half a component are not part of the pattern (humps,
+        # impurities); they may hold at most 15 % of the range's intensity
+        keep = a / unit >= 0.5
+        if np.sum(a[~keep]) > 0.15 * total or np.sum(keep) < 2:
+            continue
+        fk = f[keep]
+        c = _counts(a[keep], unit)
         if c is None:
             continue
         s = int(c.sum())
-        if s & (s - 1) or s < 2 or tuple(c) in tried:
+        key = (*np.flatnonzero(keep), *c)
+        if s & (s - 1) or s < 2 or key in tried:
             continue
-        tried.add(tuple(c))
-        offsets = [float(fi - f[0]) for fi, ci in zip(f, c) for _ in range(ci)]
+        tried.add(key)
+        offsets = [float(fi - fk[0]) for fi, ci in zip(fk, c) for _ in range(ci)]
         owner = [i for i, ci in enumerate(c) for _ in range(ci)]
         peeled = _peel(offsets, tol_hz)
         if peeled is None:
@@ -145,22 +152,24 @@ def analyze_multiplet(
         # assign every tree component to the nearest observed line, then refine by lstsq
         rows, rhs = [], []
         for b in bits:
-            pos = f[0] + sum(j for j, bit in zip(js, b) if bit)
-            k = int(np.argmin(np.abs(f - pos)))
+            pos = fk[0] + sum(j for j, bit in zip(js, b) if bit)
+            k = int(np.argmin(np.abs(fk - pos)))
             rows.append([1.0, *b])
-            rhs.append(f[k])
+            rhs.append(fk[k])
         A = np.asarray(rows, dtype=float)
         sol, *_ = np.linalg.lstsq(A, np.asarray(rhs), rcond=None)
         fitted_j = [float(abs(j)) for j in sol[1:]]
         rms = float(np.sqrt(np.mean((A @ sol - np.asarray(rhs)) ** 2)))
-        used = set(owner)
-        if len(used) != n:
+        if len(set(owner)) != len(fk):
             continue
         name, distinct = multiplicity_name(fitted_j, equal_hz=equal_hz)
-        fit = MultipletFit(name, distinct, tuple(sorted(fitted_j, reverse=True)),
-                           float(sol[0] + 0.5 * sum(sol[1:])), rms)
-        if best is None or len(fit.all_j_hz) < len(best.all_j_hz) or (
-            len(fit.all_j_hz) == len(best.all_j_hz) and fit.rms_hz < best.rms_hz
+        fit = MultipletFit(
+            name, distinct, tuple(sorted(fitted_j, reverse=True)), float(sol[0] + 0.5 * sum(sol[1:])), rms
+        )
+        if (
+            best is None
+            or len(fit.all_j_hz) < len(best.all_j_hz)
+            or (len(fit.all_j_hz) == len(best.all_j_hz) and fit.rms_hz < best.rms_hz)
         ):
             best = fit
     if best is None or best.multiplicity == "m":
@@ -207,8 +216,12 @@ def refine_multiplet(
 
     amp0 = scale / max(1.0, 2**n / 4)
     p0 = np.array([fit.center_hz, amp0, fwhm_hz, 0.8, 0.0, 0.0, *fit.all_j_hz])
-    lb = [fit.center_hz - 1.0, 0.0, 0.2 * fwhm_hz, 0.0, -0.9, -0.05 * scale] + [max(0.0, j - 1.0) for j in fit.all_j_hz]
-    ub = [fit.center_hz + 1.0, 4 * scale, 3.0 * fwhm_hz, 1.0, 0.9, 0.05 * scale] + [j + 1.0 for j in fit.all_j_hz]
+    lb = [fit.center_hz - 1.0, 0.0, 0.2 * fwhm_hz, 0.0, -0.9, -0.05 * scale] + [
+        max(0.0, j - 1.0) for j in fit.all_j_hz
+    ]
+    ub = [fit.center_hz + 1.0, 4 * scale, 3.0 * fwhm_hz, 1.0, 0.9, 0.05 * scale] + [
+        j + 1.0 for j in fit.all_j_hz
+    ]
     p0 = np.clip(p0, lb, ub)
     try:
         sol = least_squares(lambda p: (model(p) - y) / scale, p0, bounds=(lb, ub), max_nfev=300)

@@ -74,9 +74,12 @@ def qnmr_purity(
     """
     if not analyte or not standard:
         raise ProcessingError("qNMR needs at least one analyte and one standard multiplet (ppm, n_h)")
-    for name, v in (("analyte_mass_mg", analyte_mass_mg), ("standard_mass_mg", standard_mass_mg),
-                    ("analyte_molar_mass_g_mol", analyte_molar_mass_g_mol),
-                    ("standard_molar_mass_g_mol", standard_molar_mass_g_mol)):
+    for name, v in (
+        ("analyte_mass_mg", analyte_mass_mg),
+        ("standard_mass_mg", standard_mass_mg),
+        ("analyte_molar_mass_g_mol", analyte_molar_mass_g_mol),
+        ("standard_molar_mass_g_mol", standard_molar_mass_g_mol),
+    ):
         if not v > 0:
             raise ProcessingError(f"qNMR: {name} must be positive, got {v}")
     std = [(find_multiplet(analysis, p), n) for p, n in standard]
@@ -91,13 +94,21 @@ def qnmr_purity(
     # spread among the standard's own multiplets is an uncertainty too
     std_rel = [mp.integral / n / per_h_std for mp, n in std]
     std_sem = float(np.std(std_rel, ddof=1) / np.sqrt(len(std_rel))) if len(std_rel) > 1 else 0.0
-    u = float(np.sqrt(sem**2 + (purity * std_sem) ** 2
-                      + (purity * standard_purity_uncertainty_percent / standard_purity_percent) ** 2))
+    u = float(
+        np.sqrt(
+            sem**2
+            + (purity * std_sem) ** 2
+            + (purity * standard_purity_uncertainty_percent / standard_purity_percent) ** 2
+        )
+    )
     conc = None
     if volume_ml:
         conc = analyte_mass_mg * purity / 100.0 / analyte_molar_mass_g_mol / volume_ml
     return QNMRResult(
-        purity_percent=purity, uncertainty_percent=u, per_multiplet_percent=tuple(float(p) for p in per),
+        purity_percent=purity,
+        uncertainty_percent=u,
+        per_multiplet_percent=tuple(float(p) for p in per),
         analyte_multiplets_ppm=tuple(mp.center_ppm for mp, _ in ana),
-        standard_multiplets_ppm=tuple(mp.center_ppm for mp, _ in std), concentration_mol_per_l=conc,
+        standard_multiplets_ppm=tuple(mp.center_ppm for mp, _ in std),
+        concentration_mol_per_l=conc,
     )

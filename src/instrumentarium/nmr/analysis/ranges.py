@@ -41,7 +41,7 @@ def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> floa
     if hi <= lo:
         return 0.0
     i0, i1 = int(np.ceil(lo)), int(np.floor(hi))
-    total = float(np.sum(y[i0: i1 + 1]))
+    total = float(np.sum(y[i0 : i1 + 1]))
     # partial edge points so the integral varies smoothly with the limits
     total += (i0 - lo) * float(y[max(i0 - 1, 0)]) + (hi - i1) * float(y[min(i1 + 1, n - 1)])
     return total * abs(ppm_per_point)

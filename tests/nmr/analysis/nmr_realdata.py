@@ -32,8 +32,12 @@ def bruker_processed(pdata: Path) -> Measurement:
     sf = float(procs["SF"])
     ppm = procs["OFFSET"] - np.arange(si) * procs["SW_p"] / sf / si
     nuc = str(acqus.get("NUC1", "1H"))
-    return Measurement("nmr", np.asarray(data, dtype=float), (Axis("chemical_shift", "ppm", ppm),),
-                       acquisition=_acq(sf, str(acqus.get("SOLVENT", "")), nuc))
+    return Measurement(
+        "nmr",
+        np.asarray(data, dtype=float),
+        (Axis("chemical_shift", "ppm", ppm),),
+        acquisition=_acq(sf, str(acqus.get("SOLVENT", "")), nuc),
+    )
 
 
 def jcamp_processed(path: Path) -> Measurement:
@@ -60,7 +64,9 @@ def jcamp_processed(path: Path) -> Measurement:
 def topspin_peaks(path: Path) -> list[tuple[float, float, str]]:
     """Return (ppm, intensity, annotation) from a TopSpin peaklist.xml."""
     root = ET.parse(path).getroot()
-    return [(float(p.get("F1")), float(p.get("intensity")), p.get("annotation", "")) for p in root.iter("Peak1D")]
+    return [
+        (float(p.get("F1")), float(p.get("intensity")), p.get("annotation", "")) for p in root.iter("Peak1D")
+    ]
 
 
 def observed_multiplets(path: Path) -> list[dict]:
@@ -77,8 +83,17 @@ def observed_multiplets(path: Path) -> list[dict]:
             continue
         parts = [p.strip() for p in line.strip("()").split(",")]
         js = tuple(float(v) for v in parts[8].split()) if len(parts) > 8 and parts[8] else ()
-        out.append({"start": float(parts[1]), "stop": float(parts[2]), "center": float(parts[3]),
-                    "n_h": float(parts[5]), "multiplicity": parts[6], "label": parts[7], "j": js})
+        out.append(
+            {
+                "start": float(parts[1]),
+                "stop": float(parts[2]),
+                "center": float(parts[3]),
+                "n_h": float(parts[5]),
+                "multiplicity": parts[6],
+                "label": parts[7],
+                "j": js,
+            }
+        )
     return out
 
 
@@ -103,6 +118,8 @@ def nmredata_multiplets(path: Path) -> list[dict]:
             if f.startswith("S="):
                 d["multiplicity"] = f[2:]
             elif f.startswith("J="):
-                d["j"] = tuple(float(v) for v in re.findall(r"(\d+\.?\d*)\(", f) or re.findall(r"(\d+\.?\d*)", f))
+                d["j"] = tuple(
+                    float(v) for v in re.findall(r"(\d+\.?\d*)\(", f) or re.findall(r"(\d+\.?\d*)", f)
+                )
         out.append(d)
     return out
