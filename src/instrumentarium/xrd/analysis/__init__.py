@@ -15,6 +15,7 @@ from ._profiles import (
 )
 from ._records import XRDAnalysis, XRDCalibration, XRDInstrumentFunction, XRDPeak, XRDSizeStrain
 from ._sizestrain import sample_breadths, scherrer, williamson_hall
+from ._synthesis import line_widths, synthesize_pattern
 
 __all__ = [
     "PROFILES",
@@ -35,12 +36,14 @@ __all__ = [
     "fit_peaks",
     "instrument_function",
     "kalpha2_position",
+    "line_widths",
     "peaks_step",
     "pseudo_voigt",
     "pv_integral_breadth",
     "sample_breadths",
     "scherrer",
     "search_peaks",
+    "synthesize_pattern",
     "tch_fwhm_eta",
     "voigt_components",
     "voigt_integral_breadth",

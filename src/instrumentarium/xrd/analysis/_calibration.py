@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._profiles import voigt_components
 from ._records import XRDCalibration, XRDInstrumentFunction, XRDPeak
+from ._sizestrain import gauss_lorentz_breadths
 
 __all__ = ["Standard", "STANDARDS", "cubic_reflections", "calibrate", "instrument_function"]
 
@@ -198,8 +198,8 @@ def calibrate(peaks: Sequence[XRDPeak], *, standard: str | Standard = "LaB6",
 def instrument_function(peaks: Sequence[XRDPeak], *, standard: str = "") -> XRDInstrumentFunction:
     """Caglioti U, V, W and Lorentzian X, Y from the peaks of a line-profile standard.
 
-    Each peak's FWHM and η are split into Gaussian and Lorentzian FWHMs
-    (:func:`voigt_components`), then H_G² = U tan²θ + V tanθ + W and
+    Each peak's Gaussian and Lorentzian FWHMs (from a TCH fit, or split from FWHM and
+    η by :func:`voigt_components`) are fitted: H_G² = U tan²θ + V tanθ + W and
     H_L = X tanθ + Y / cosθ are fitted by linear least squares (Caglioti, Paoletti &
     Ricci 1958, Nucl. Instrum. 3, 223; Thompson, Cox & Hastings 1987).
     """
@@ -207,7 +207,7 @@ def instrument_function(peaks: Sequence[XRDPeak], *, standard: str = "") -> XRDI
     if len(good) < 3:
         raise ValueError(f"an instrument function needs >= 3 fitted peaks, got {len(good)}")
     tt = np.array([p.two_theta_deg for p in good])
-    bg, bl = voigt_components(np.array([p.fwhm_deg for p in good]), np.array([p.eta for p in good]))
+    bg, bl = gauss_lorentz_breadths(good)
     hg = bg / np.sqrt(np.pi / (4 * np.log(2)))
     hl = bl * 2 / np.pi
     t = np.tan(np.radians(tt / 2))

@@ -2,9 +2,9 @@
 """Peak search: minima of the smoothed second derivative, kept when significant.
 
 A reflection is a local minimum of the Savitzky–Golay second derivative (which
-separates shoulders a maximum search misses) whose curvature and net height both
-exceed ``min_significance`` times their standard deviations from counting statistics
-(σ² = N for N counts, propagated through the filter coefficients). Candidates sitting
+separates shoulders a maximum search misses) whose smoothed net height exceeds
+``min_significance`` standard deviations from counting statistics (σ² = N for N counts,
+propagated through the filter coefficients) and whose curvature exceeds half as many. Candidates sitting
 where the Kα2 line of a stronger reflection falls, with about the expected intensity
 ratio, are dropped: profile fitting models the doublet.
 
@@ -53,8 +53,8 @@ def estimate_fwhm_points(y: np.ndarray) -> float:
 
 
 def _window(fwhm_points: float) -> int:
-    w = round(fwhm_points * 0.8) | 1
-    return int(min(max(w, 5), 41))
+    w = round(fwhm_points * 1.5) | 1
+    return int(min(max(w, 5), 101))
 
 
 def search_peaks(two_theta: np.ndarray, net: np.ndarray, sigma: np.ndarray, *,
@@ -72,7 +72,7 @@ def search_peaks(two_theta: np.ndarray, net: np.ndarray, sigma: np.ndarray, *,
     sigma
         Counting standard deviation of every point (of the total, not net, intensity).
     min_significance
-        Threshold in standard deviations for both curvature and net height.
+        Threshold on the net height in standard deviations (half of it for the curvature).
     fwhm_points
         Expected FWHM in points (estimated from the strongest peaks when None); sets
         the smoothing window.
@@ -101,17 +101,32 @@ def search_peaks(two_theta: np.ndarray, net: np.ndarray, sigma: np.ndarray, *,
     is_min[1:-1] = (d2[1:-1] < d2[:-2]) & (d2[1:-1] <= d2[2:]) & (d2[1:-1] < 0)
     curv_sig = -d2 / np.maximum(sig_d2, 1e-300)
     height_sig = smooth / np.maximum(sig_0, 1e-300)
-    keep = is_min & (curv_sig > min_significance) & (height_sig > min_significance)
+    # the net height decides significance; the curvature only has to be clearly
+    # negative (its noise is larger than the height's for narrow windows)
+    keep = is_min & (curv_sig > max(0.5 * min_significance, 1.0)) & (height_sig > min_significance)
     found: list[PeakCandidate] = []
     for i in np.flatnonzero(keep):
         # the FWHM of a Gaussian-like peak from its curvature: H = 2.3548 * sqrt(-h/d2)
         fw = float(2.3548 * np.sqrt(max(smooth[i], 1e-300) / max(-d2[i], 1e-300)) * step[i])
         fw = float(np.clip(fw, 0.5 * fwhm_points * step[i], 4 * fwhm_points * step[i]))
         found.append(PeakCandidate(int(i), float(x[i]), float(smooth[i]), fw,
-                                   float(min(curv_sig[i], height_sig[i]))))
+                                   float(height_sig[i])))
+    found = _merge_close(found)
     if ka2_ka1_ratio > 0 and wavelength_angstrom and wavelength2_angstrom and found:
         found = _drop_kalpha2(found, wavelength_angstrom, wavelength2_angstrom, ka2_ka1_ratio)
     return found
+
+
+def _merge_close(found: list[PeakCandidate]) -> list[PeakCandidate]:
+    """Keep the stronger of two candidates closer than 0.7 FWHM (one split peak)."""
+    out: list[PeakCandidate] = []
+    for p in found:
+        if out and p.two_theta_deg - out[-1].two_theta_deg < 0.7 * max(p.fwhm_deg, out[-1].fwhm_deg):
+            if p.height > out[-1].height:
+                out[-1] = p
+            continue
+        out.append(p)
+    return out
 
 
 def _drop_kalpha2(found: list[PeakCandidate], lam1: float, lam2: float, ratio: float) -> list[PeakCandidate]:

@@ -21,6 +21,7 @@ class XRDPeak:
     ``integral_breadth_deg`` = area/height. ``*_sigma_*`` are one-standard-deviation
     uncertainties from the least-squares covariance (None when not fitted).
     ``significance`` is the net height in units of the counting σ at the peak.
+    ``fwhm_gauss_deg``/``fwhm_lorentz_deg`` are the Voigt components of a TCH fit.
     """
 
     two_theta_deg: float
@@ -37,6 +38,8 @@ class XRDPeak:
     height_sigma: float | None = None
     area_sigma: float | None = None
     fwhm_sigma_deg: float | None = None
+    fwhm_gauss_deg: float | None = None
+    fwhm_lorentz_deg: float | None = None
     fitted: bool = True
 
 

@@ -6,7 +6,7 @@ peak, component by component (Voigt convolution: Gaussian widths add in quadratu
 Lorentzian widths linearly; de Keijser et al. 1982, J. Appl. Cryst. 15, 308), and the
 sample integral breadth β (radians 2θ) is the Voigt's β (Langford 1978).
 
-- Scherrer (1918): L = K λ / (β cosθ) per reflection; the mean is reported.
+- Scherrer (1918): L = K λ / (β cosθ) per reflection; the median is reported.
 - Williamson & Hall (1953, Acta Metall. 1, 22): β cosθ = K λ / L + 4 ε sinθ, a straight
   line whose intercept gives the size and slope the microstrain ε.
 
@@ -24,20 +24,40 @@ import numpy as np
 from ._profiles import caglioti_fwhm, voigt_components, voigt_integral_breadth
 from ._records import XRDInstrumentFunction, XRDPeak, XRDSizeStrain
 
-__all__ = ["sample_breadths", "scherrer", "williamson_hall"]
+__all__ = ["gauss_lorentz_breadths", "sample_breadths", "scherrer", "williamson_hall"]
 
 _BG_PER_HG = np.sqrt(np.pi / (4 * np.log(2)))
 
 
-def sample_breadths(peaks: Sequence[XRDPeak],
-                    instrument: XRDInstrumentFunction | None) -> tuple[np.ndarray, np.ndarray]:
+def gauss_lorentz_breadths(peaks: Sequence[XRDPeak]) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian and Lorentzian integral breadths (deg) of each peak.
+
+    Taken from the TCH fit's components when present, else split from FWHM and η.
+    """
+    if peaks and all(p.fwhm_gauss_deg is not None and p.fwhm_lorentz_deg is not None for p in peaks):
+        hg = np.array([p.fwhm_gauss_deg for p in peaks], float)
+        hl = np.array([p.fwhm_lorentz_deg for p in peaks], float)
+        return hg * _BG_PER_HG, hl * np.pi / 2
+    return voigt_components(np.array([p.fwhm_deg for p in peaks], float),
+                            np.array([p.eta for p in peaks], float))
+
+
+def _usable(p: XRDPeak, min_significance: float) -> bool:
+    if not p.fitted or p.fwhm_deg <= 0 or (p.significance or 0.0) < min_significance:
+        return False
+    return p.fwhm_sigma_deg is None or p.fwhm_sigma_deg < 0.2 * p.fwhm_deg
+
+
+def sample_breadths(peaks: Sequence[XRDPeak], instrument: XRDInstrumentFunction | None, *,
+                    min_significance: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
     """2θ (deg) and instrument-corrected integral breadths β (rad) of the fitted peaks.
 
-    Peaks narrower than the instrument (β ≤ 0 after correction) are dropped.
+    Only well-determined peaks are used: significance ≥ ``min_significance`` and a FWHM
+    known to better than 20 %. Peaks narrower than the instrument are dropped.
     """
-    good = [p for p in peaks if p.fitted and p.fwhm_deg > 0]
+    good = [p for p in peaks if _usable(p, min_significance)]
     tt = np.array([p.two_theta_deg for p in good])
-    bg, bl = voigt_components(np.array([p.fwhm_deg for p in good]), np.array([p.eta for p in good]))
+    bg, bl = gauss_lorentz_breadths(good)
     if instrument is not None:
         hg_i = caglioti_fwhm(tt, instrument.u_deg2, instrument.v_deg2, instrument.w_deg2)
         th = np.radians(tt / 2)
@@ -51,7 +71,7 @@ def sample_breadths(peaks: Sequence[XRDPeak],
 
 def scherrer(peaks: Sequence[XRDPeak], *, wavelength_angstrom: float,
              instrument: XRDInstrumentFunction | None = None, shape_factor: float = 0.9) -> XRDSizeStrain:
-    """Mean Scherrer crystallite size over the fitted peaks (nm).
+    """Scherrer crystallite size (nm): the median over well-determined peaks.
 
     Parameters
     ----------
@@ -68,8 +88,10 @@ def scherrer(peaks: Sequence[XRDPeak], *, wavelength_angstrom: float,
     if tt.size == 0:
         raise ValueError("no peak is broader than the instrument: size is beyond the resolution")
     sizes = shape_factor * wavelength_angstrom / (beta * np.cos(np.radians(tt / 2))) / 10.0
-    sigma = float(np.std(sizes, ddof=1) / np.sqrt(sizes.size)) if sizes.size > 1 else float("nan")
-    return XRDSizeStrain("scherrer", float(np.mean(sizes)), sigma, shape_factor, int(sizes.size),
+    # the median resists a mis-fitted or overlapped peak; σ from the MAD
+    mad = float(np.median(np.abs(sizes - np.median(sizes)))) * 1.4826
+    sigma = 1.2533 * mad / np.sqrt(sizes.size) if sizes.size > 1 else float("nan")
+    return XRDSizeStrain("scherrer", float(np.median(sizes)), sigma, shape_factor, int(sizes.size),
                          instrument is not None)
 
 

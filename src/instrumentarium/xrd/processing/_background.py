@@ -7,9 +7,9 @@ HighScore/EVA, implemented here), ``"polynomial"`` (improved modified polyfit, Z
 2007, via pybaselines) and ``"als"`` (asymmetric least squares, Eilers & Boelens 2005, via
 pybaselines). Window sizes are given in degrees 2θ, so the same recipe works at any step.
 A broad amorphous hump (several degrees wide) is part of the sample: with the default
-``keep_amorphous=True`` the windows stay short enough (1°) to pass under Bragg peaks but
-not under humps; ``keep_amorphous=False`` widens them to 6° so humps go with the
-background.
+``keep_amorphous=True`` the window is set from the width of the Bragg peaks (8 FWHM,
+1–4°), long enough to pass under them but not under humps; ``keep_amorphous=False``
+widens it to ≥ 6° so humps go with the background.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pybaselines import Baseline
 
 from ...model import Measurement, ProcessingError, register_record
 from ...pipeline import StepOutput, step
-from ._radiation import two_theta_deg
+from ._radiation import counting_sigma, two_theta_deg
 
 __all__ = ["XRDBackground", "estimate_background", "sonneveld_visser", "background", "METHODS"]
 
@@ -100,10 +100,11 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
         ``"snip"`` (default), ``"sonneveld_visser"``, ``"polynomial"`` or ``"als"``
         (see the module notes for the papers).
     keep_amorphous
-        Keep broad humps (glass, amorphous content) in the signal (window 1°);
-        ``False`` removes them with the background (window 6°).
+        Keep broad humps (glass, amorphous content) in the signal: the window is 8 ×
+        the typical FWHM of the strongest peaks, clipped to 1–4°. ``False`` removes
+        humps with the background (window ≥ 6°).
     window_deg
-        Override the window (degrees 2θ).
+        Override the automatic window (degrees 2θ).
     poly_order
         Order for ``method="polynomial"``.
 
@@ -116,13 +117,69 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
     y = np.asarray(m.signal, float)
     if not np.all(np.isfinite(y)):
         raise ProcessingError("background: the pattern has non-finite intensities")
-    win = window_deg if window_deg is not None else (1.0 if keep_amorphous else 6.0)
+    fwhm_deg = _typical_fwhm_deg(x, y)
+    if window_deg is not None:
+        win = window_deg
+    elif keep_amorphous:
+        win = float(np.clip(8 * fwhm_deg, 1.0, 4.0))
+    else:
+        win = float(max(6.0, 20 * fwhm_deg))
     if win <= 0:
         raise ProcessingError(f"background: window_deg must be > 0, got {win}")
     bkg = estimate_background(x, y, method=method, window_deg=win, poly_order=poly_order)
+    bkg, offset = _unbias(y, bkg, counting_sigma(_total(m, y), m))
     previous = m.results.get("background")
     total_bkg = bkg + previous.intensity if isinstance(previous, XRDBackground) else bkg
     out = m.replace(signal=y - bkg).with_results(background=XRDBackground(method, total_bkg))
     frac = float(np.sum(bkg) / max(np.sum(np.abs(y)), 1e-300))
-    return StepOutput(out, decisions={"window_deg": win, "background_fraction": round(frac, 4),
-                                      "confidence": 0.9})
+    decisions = {"window_deg": round(win, 4), "noise_offset": round(offset, 6), "typical_fwhm_deg": round(fwhm_deg, 4),
+                 "background_fraction": round(frac, 4), "confidence": 0.9}
+    warns = []
+    if keep_amorphous and window_deg is None and 8 * fwhm_deg > 4.0:
+        decisions["confidence"] = 0.5
+        warns.append(f"peaks are broad (FWHM ~{fwhm_deg:.2f} deg): the background window is capped at 4 deg "
+                     "and may cut into them, or leave humps narrower than ~8 deg")
+    return StepOutput(out, decisions=decisions, warnings=warns)
+
+
+def _total(m: Measurement, y: np.ndarray) -> np.ndarray:
+    previous = m.results.get("background")
+    return y + previous.intensity if isinstance(previous, XRDBackground) else y
+
+
+def _unbias(y: np.ndarray, bkg: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, float]:
+    """Lift a clipping background to the middle of the noise.
+
+    SNIP and Sonneveld–Visser follow the lower envelope of the counting noise, so the
+    net pattern sits about one σ above zero and noise becomes "peaks". The offset is
+    the median residual over background points (residual < 2σ), iterated.
+    """
+    offset = 0.0
+    for _ in range(5):
+        r = (y - bkg - offset) / np.maximum(sigma, 1e-300)
+        mask = np.abs(r) < 2.0
+        if mask.sum() < 10:
+            break
+        step = float(np.median((y - bkg - offset)[mask]))
+        offset += step
+        if abs(step) < 1e-3 * float(np.median(sigma)):
+            break
+    return bkg + offset, offset
+
+
+def _typical_fwhm_deg(x: np.ndarray, y: np.ndarray) -> float:
+    """FWHM of the strongest peaks (deg), measured above a rough lower envelope."""
+    from scipy.ndimage import minimum_filter1d
+    from scipy.signal import find_peaks, peak_widths, savgol_filter
+
+    step_deg = float(np.median(np.diff(x)))
+    ys = savgol_filter(y, 5, 2) if y.size >= 5 else y
+    env = minimum_filter1d(ys, size=max(round(5.0 / step_deg), 3), mode="nearest")
+    net = ys - env
+    idx, _ = find_peaks(net, prominence=max(float(np.ptp(net)) * 0.05, 1e-300))
+    if idx.size == 0:
+        return 0.1
+    top = idx[np.argsort(net[idx])[::-1][:10]]
+    w = peak_widths(net, top, rel_height=0.5)[0]
+    w = w[np.isfinite(w) & (w > 0)]
+    return float(np.median(w) * step_deg) if w.size else 0.1
