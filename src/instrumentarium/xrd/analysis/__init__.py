@@ -1,7 +1,14 @@
 """Powder XRD analysis: peak search, profile fitting, calibration, size/strain."""
 
 from ._analyze import analyze, find_peaks, peaks_step
-from ._calibration import STANDARDS, Standard, calibrate, cubic_reflections, instrument_function
+from ._calibration import (
+    STANDARDS,
+    Standard,
+    calibrate,
+    cubic_reflections,
+    instrument_function,
+    match_reflections,
+)
 from ._fitting import PROFILES, FittedPeak, fit_peaks
 from ._peaksearch import PeakCandidate, search_peaks
 from ._profiles import (
@@ -37,6 +44,7 @@ __all__ = [
     "instrument_function",
     "kalpha2_position",
     "line_widths",
+    "match_reflections",
     "peaks_step",
     "pseudo_voigt",
     "pv_integral_breadth",

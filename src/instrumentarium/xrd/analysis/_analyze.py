@@ -12,7 +12,7 @@ from ...model import Measurement, ProcessingError
 from ...pipeline import StepOutput, step
 from ..processing._background import XRDBackground, estimate_background
 from ..processing._radiation import Radiation, counting_sigma, radiation, two_theta_deg
-from ._calibration import STANDARDS, calibrate, instrument_function
+from ._calibration import STANDARDS, calibrate, instrument_function, match_reflections
 from ._fitting import PROFILES, fit_peaks
 from ._peaksearch import search_peaks
 from ._profiles import pv_integral_breadth
@@ -151,7 +151,9 @@ def analyze(m: Measurement, *, profile: str = "tch", min_significance: float = 3
             calib = calibrate(peaks, standard=standard, wavelength_angstrom=rad.wavelength_angstrom,
                               goniometer_radius_mm=radius, refine_lattice=True)
             if inst is None:
-                inst = instrument_function(peaks, standard=standard)
+                matched = [p for p, _ in match_reflections(peaks, standard=standard,
+                                                           wavelength_angstrom=rad.wavelength_angstrom)]
+                inst = instrument_function(matched, standard=standard)
         except ValueError as exc:
             raise ProcessingError(f"calibration against {standard}: {exc}") from None
     do_size = size_strain if size_strain is not None else (instrument is not None and standard is None)

@@ -24,7 +24,8 @@ import numpy as np
 from ._records import XRDCalibration, XRDInstrumentFunction, XRDPeak
 from ._sizestrain import gauss_lorentz_breadths
 
-__all__ = ["Standard", "STANDARDS", "cubic_reflections", "calibrate", "instrument_function"]
+__all__ = ["Standard", "STANDARDS", "cubic_reflections", "match_reflections", "calibrate",
+           "instrument_function"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,14 @@ def cubic_reflections(a_angstrom: float, wavelength_angstrom: float, *, centring
             if tt <= two_theta_max_deg:
                 out.append((hkl, float(tt)))
     return out
+
+
+def match_reflections(peaks: Sequence[XRDPeak], *, standard: str | Standard, wavelength_angstrom: float,
+                      tolerance_deg: float = 0.1) -> list[tuple[XRDPeak, tuple[int, int, int]]]:
+    """Pair peaks with the standard's reflections (after removing the median offset)."""
+    std = STANDARDS[standard] if isinstance(standard, str) else standard
+    refl = cubic_reflections(std.lattice_a_angstrom, wavelength_angstrom, centring=std.centring)
+    return _match(peaks, refl, tolerance_deg)
 
 
 def _match(peaks: Sequence[XRDPeak], refl, tolerance_deg: float):

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from ._peaksearch import PeakCandidate
-from ._profiles import kalpha2_position, pseudo_voigt, tch_fwhm_eta
+from ._profiles import kalpha2_position, tch_fwhm_eta
 
 __all__ = ["FittedPeak", "fit_peaks", "PROFILES"]
 
@@ -53,6 +53,21 @@ def _shape(profile: str, a: float, b: np.ndarray | float) -> tuple[np.ndarray, n
     if profile == "tch":
         return tch_fwhm_eta(a, b)
     return np.asarray(a), np.asarray(b)
+
+
+_FWHM_PER_SIGMA = 2 * np.sqrt(2 * np.log(2))
+
+
+def _shape_grad(profile: str, a: float,
+                b: float) -> tuple[float, float, tuple[float, float], tuple[float, float]]:
+    """(fwhm, eta) and their derivatives with respect to the two width parameters."""
+    if profile != "tch":
+        return float(a), float(b), (1.0, 0.0), (0.0, 1.0)
+    f, e = (float(v) for v in tch_fwhm_eta(a, b))
+    ha, hb = max(abs(a) * 1e-6, 1e-10), max(abs(b) * 1e-6, 1e-10)
+    fa, ea = (float(v) for v in tch_fwhm_eta(a + ha, b))
+    fb, eb = (float(v) for v in tch_fwhm_eta(a, b + hb))
+    return f, e, ((fa - f) / ha, (fb - f) / hb), ((ea - e) / ha, (eb - e) / hb)
 
 
 def _peak_height(area: float, fwhm: float, eta: float) -> float:
@@ -136,22 +151,71 @@ def _fit_cluster(x, y, s, cands, lam1, lam2, ratio, profile, span) -> list[Fitte
         ub += [c.two_theta_deg + 1.5 * f, np.inf, whi[0], whi[1]]
     p0 = np.clip(np.array(p0), np.array(lb) + 1e-9, np.array(ub) - 1e-9)
     xc = 0.5 * (lo + hi)
+    n_par = p0.size
 
-    def model(p: np.ndarray) -> np.ndarray:
-        m = p[0] + p[1] * (xs - xc)
+    def lines(p: np.ndarray):
+        """(peak index, factor, position, d position/d x0, slice) of every line."""
+        out = []
         for j in range(k):
-            x0, area, a, b = p[2 + 4 * j: 6 + 4 * j]
-            fw, eta = _shape(profile, a, b)
-            m = m + area * pseudo_voigt(xs, x0, fw, eta)
+            x0 = p[2 + 4 * j]
+            fw = float(_shape(profile, p[4 + 4 * j], p[5 + 4 * j])[0])
+            reach = 40 * fw
+            pos = [(1.0, x0, 1.0)]
             if lam2:
-                m = m + ratio * area * pseudo_voigt(xs, float(kalpha2_position(x0, lam1, lam2)), fw, eta)
-        return m
+                x2 = float(kalpha2_position(x0, lam1, lam2))
+                dx2 = float(kalpha2_position(x0 + 1e-4, lam1, lam2) - x2) / 1e-4
+                pos.append((ratio, x2, dx2))
+            for fac, xp, dxp in pos:
+                i0, i1 = np.searchsorted(xs, [xp - reach, xp + reach])
+                out.append((j, fac, xp, dxp, slice(int(i0), int(i1))))
+        return out
+
+    def model_and_jac(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = p[0] + p[1] * (xs - xc)
+        jac = np.zeros((xs.size, n_par))
+        jac[:, 0] = 1.0
+        jac[:, 1] = xs - xc
+        for j, fac, xp, dxp, sl in lines(p):
+            base = 2 + 4 * j
+            area, a, b = p[base + 1], p[base + 2], p[base + 3]
+            fw, eta, dfw, deta = _shape_grad(profile, a, b)
+            d = xs[sl] - xp
+            g = fw / 2
+            den = d * d + g * g
+            lor = g / (np.pi * den)
+            sg = fw / _FWHM_PER_SIGMA
+            gau = np.exp(-0.5 * (d / sg) ** 2) / (sg * np.sqrt(2 * np.pi))
+            pv = eta * lor + (1 - eta) * gau
+            m[sl] += fac * area * pv
+            dpv_dx = eta * (2 * g * d / (np.pi * den * den)) + (1 - eta) * gau * d / sg**2
+            dpv_df = eta * 0.5 * (d * d - g * g) / (np.pi * den * den) \
+                + (1 - eta) * gau * (d * d / sg**3 - 1 / sg) / _FWHM_PER_SIGMA
+            dpv_de = lor - gau
+            jac[sl, base] += fac * area * dpv_dx * dxp
+            jac[sl, base + 1] += fac * pv
+            jac[sl, base + 2] += fac * area * (dpv_df * dfw[0] + dpv_de * deta[0])
+            jac[sl, base + 3] += fac * area * (dpv_df * dfw[1] + dpv_de * deta[1])
+        return m, jac
+
+    cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _eval(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        hit = cache.get("last")
+        if hit is not None and np.array_equal(hit[0], p):
+            return hit[1], hit[2]
+        m, jac = model_and_jac(p)
+        cache["last"] = (p.copy(), m, jac)
+        return m, jac
 
     def resid(p: np.ndarray) -> np.ndarray:
-        return (model(p) - ys) / ss
+        return (_eval(p)[0] - ys) / ss
+
+    def jac(p: np.ndarray) -> np.ndarray:
+        return _eval(p)[1] / ss[:, None]
 
     try:
-        res = least_squares(resid, p0, bounds=(lb, ub), x_scale="jac", max_nfev=200 * (k + 1))
+        res = least_squares(resid, p0, jac=jac, bounds=(lb, ub), x_scale="jac", max_nfev=50 * (k + 1),
+                            tr_solver="exact" if xs.size * n_par <= 12000 else "lsmr")
     except (ValueError, np.linalg.LinAlgError):
         return [_unfitted(c) for c in cands]
     dof = max(xs.size - p0.size, 1)
@@ -187,7 +251,7 @@ def _fit_cluster(x, y, s, cands, lam1, lam2, ratio, profile, span) -> list[Fitte
             height_sigma=float(np.sqrt(max(grad_h @ sub @ grad_h, 0))),
             fwhm_g_deg=float(a) if profile == "tch" else None,
             fwhm_l_deg=float(b) if profile == "tch" else None,
-            converged=bool(res.success),
+            converged=bool(res.status >= 0) and bool(np.all(np.isfinite(res.x))),
         ))
     return fits
 

@@ -88,7 +88,7 @@ def scherrer(peaks: Sequence[XRDPeak], *, wavelength_angstrom: float,
     if tt.size == 0:
         raise ValueError("no peak is broader than the instrument: size is beyond the resolution")
     sizes = shape_factor * wavelength_angstrom / (beta * np.cos(np.radians(tt / 2))) / 10.0
-    # the median resists a mis-fitted or overlapped peak; σ from the MAD
+    # the median resists a mis-fitted or overlapped peak; sigma from the MAD
     mad = float(np.median(np.abs(sizes - np.median(sizes)))) * 1.4826
     sigma = 1.2533 * mad / np.sqrt(sizes.size) if sizes.size > 1 else float("nan")
     return XRDSizeStrain("scherrer", float(np.median(sizes)), sigma, shape_factor, int(sizes.size),

@@ -6,10 +6,12 @@ pybaselines), ``"sonneveld_visser"`` (Sonneveld & Visser 1975, the classic XRD m
 HighScore/EVA, implemented here), ``"polynomial"`` (improved modified polyfit, Zhao et al.
 2007, via pybaselines) and ``"als"`` (asymmetric least squares, Eilers & Boelens 2005, via
 pybaselines). Window sizes are given in degrees 2θ, so the same recipe works at any step.
-A broad amorphous hump (several degrees wide) is part of the sample: with the default
-``keep_amorphous=True`` the window is set from the width of the Bragg peaks (8 FWHM,
-1–4°), long enough to pass under them but not under humps; ``keep_amorphous=False``
-widens it to ≥ 6° so humps go with the background.
+A broad amorphous hump (several degrees wide) is part of the sample. A clipping
+background follows every feature wider than its window and passes under narrower ones,
+so the default ``keep_amorphous=True`` uses a window as wide as a hump (40 FWHM of the
+Bragg peaks, 4–8°) and most of a hump stays in the signal; ``keep_amorphous=False``
+uses a window just wider than the Bragg peaks (8 FWHM, 0.5–2°), so the background
+bends into humps and removes them.
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ def estimate_background(two_theta: np.ndarray, y: np.ndarray, *, method: str = "
                         window_deg: float = 1.0, poly_order: int = 4) -> np.ndarray:
     """Return the background of ``y`` on the 2θ grid ``two_theta`` (degrees).
 
-    ``window_deg`` is the SNIP clipping half window, the Sonneveld–Visser node spacing
-    ×2 and sets the ALS smoothness (λ grows as the window⁴ in points); ``poly_order``
+    ``window_deg`` is the SNIP clipping half window, 4 × the Sonneveld–Visser node
+    spacing, and sets the ALS smoothness (λ = (window in points / 4)⁴); ``poly_order``
     is for ``"polynomial"``.
     """
     x = np.asarray(two_theta, float)
@@ -78,11 +80,11 @@ def estimate_background(two_theta: np.ndarray, y: np.ndarray, *, method: str = "
         bkg, _ = fitter.snip(y, max_half_window=min(half, (y.size - 1) // 2), decreasing=True,
                              smooth_half_window=min(3, max(half // 10, 1)))
     elif method == "sonneveld_visser":
-        bkg = sonneveld_visser(y, n_points=max(int((x[-1] - x[0]) / (2 * window_deg)), 8))
+        bkg = sonneveld_visser(y, n_points=max(int(4 * (x[-1] - x[0]) / window_deg), 8))
     elif method == "polynomial":
         bkg, _ = fitter.imodpoly(y, poly_order=poly_order, num_std=0.5)
     elif method == "als":
-        lam = float(min(max(half, 4) ** 4, 1e12))
+        lam = float(min(max(half / 4, 2) ** 4, 1e12))
         bkg, _ = fitter.asls(y, lam=lam, p=0.01)
     else:
         raise ProcessingError(f"unknown background method {method!r}; choose one of {', '.join(METHODS)}")
@@ -100,9 +102,10 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
         ``"snip"`` (default), ``"sonneveld_visser"``, ``"polynomial"`` or ``"als"``
         (see the module notes for the papers).
     keep_amorphous
-        Keep broad humps (glass, amorphous content) in the signal: the window is 8 ×
-        the typical FWHM of the strongest peaks, clipped to 1–4°. ``False`` removes
-        humps with the background (window ≥ 6°).
+        Keep broad humps (glass, amorphous content) in the signal: the window is
+        40 × the typical FWHM of the strongest peaks, clipped to 4–8°, wider than a
+        hump, so the background passes under it. ``False`` lets the background follow
+        humps (window 8 FWHM, clipped to 0.5–2°), removing them with it.
     window_deg
         Override the automatic window (degrees 2θ).
     poly_order
@@ -121,9 +124,9 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
     if window_deg is not None:
         win = window_deg
     elif keep_amorphous:
-        win = float(np.clip(8 * fwhm_deg, 1.0, 4.0))
+        win = float(np.clip(40 * fwhm_deg, 4.0, 8.0))
     else:
-        win = float(max(6.0, 20 * fwhm_deg))
+        win = float(np.clip(8 * fwhm_deg, 0.5, 2.0))
     if win <= 0:
         raise ProcessingError(f"background: window_deg must be > 0, got {win}")
     bkg = estimate_background(x, y, method=method, window_deg=win, poly_order=poly_order)
@@ -132,13 +135,14 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
     total_bkg = bkg + previous.intensity if isinstance(previous, XRDBackground) else bkg
     out = m.replace(signal=y - bkg).with_results(background=XRDBackground(method, total_bkg))
     frac = float(np.sum(bkg) / max(np.sum(np.abs(y)), 1e-300))
-    decisions = {"window_deg": round(win, 4), "noise_offset": round(offset, 6), "typical_fwhm_deg": round(fwhm_deg, 4),
+    decisions = {"window_deg": round(win, 4), "noise_offset": round(offset, 6),
+                 "typical_fwhm_deg": round(fwhm_deg, 4),
                  "background_fraction": round(frac, 4), "confidence": 0.9}
     warns = []
-    if keep_amorphous and window_deg is None and 8 * fwhm_deg > 4.0:
+    if not keep_amorphous and window_deg is None and 8 * fwhm_deg > 2.0:
         decisions["confidence"] = 0.5
-        warns.append(f"peaks are broad (FWHM ~{fwhm_deg:.2f} deg): the background window is capped at 4 deg "
-                     "and may cut into them, or leave humps narrower than ~8 deg")
+        warns.append(f"peaks are broad (FWHM ~{fwhm_deg:.2f} deg): the background window is capped at 2 deg "
+                     "and may cut into them")
     return StepOutput(out, decisions=decisions, warnings=warns)
 
 
