@@ -163,7 +163,7 @@ def save(m: Measurement, path: str | os.PathLike[str], *, recipe: Any = None) ->
 def _write(f: h5py.File, m: Measurement, recipe: Any) -> None:
     f.attrs["default"] = "entry"
     f.attrs["creator"] = f"instrumentarium {__version__}"
-    f.attrs["file_time"] = _dt.datetime.now(_dt.timezone.utc).isoformat()
+    f.attrs["file_time"] = _dt.datetime.now(_dt.UTC).isoformat()
     f.attrs["NX_class"] = "NXroot"
     entry = f.create_group("entry")
     entry.attrs["NX_class"] = "NXentry"

@@ -10,7 +10,7 @@ import numpy as np
 
 from ...model import Measurement, ProcessingError
 from ...pipeline import StepOutput, step
-from ..processing._background import XRDBackground, estimate_background
+from ..processing._background import XRDBackground, estimate_background, lift_to_noise_median
 from ..processing._radiation import Radiation, counting_sigma, radiation, two_theta_deg
 from ._calibration import STANDARDS, calibrate, instrument_function, match_reflections
 from ._fitting import PROFILES, fit_peaks
@@ -30,8 +30,9 @@ def _net_and_sigma(m: Measurement) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     bkg = m.results.get("background")
     if isinstance(bkg, XRDBackground) and bkg.intensity.shape == y.shape:
         return x, y, counting_sigma(y + bkg.intensity, m), None
-    b = estimate_background(x, y, method="snip", window_deg=1.0)
-    return x, y - b, counting_sigma(y, m), "no background step in the processing: SNIP (1 deg) estimated here"
+    sigma = counting_sigma(y, m)
+    b, _ = lift_to_noise_median(y, estimate_background(x, y, method="snip", window_deg=4.0), sigma)
+    return x, y - b, sigma, "no background step in the processing: SNIP (4 deg) estimated here"
 
 
 def find_peaks(m: Measurement, *, min_significance: float = 3.0, profile: str = "pseudo_voigt",
@@ -137,7 +138,7 @@ def analyze(m: Measurement, *, profile: str = "tch", min_significance: float = 3
     if peaks is None:
         peaks = find_peaks(m, min_significance=min_significance, profile=profile, rad=rad)
     if not isinstance(m.results.get("background"), XRDBackground):
-        warns.append("no background step in the processing: SNIP (1 deg) estimated for the analysis")
+        warns.append("no background step in the processing: SNIP (4 deg) estimated for the analysis")
     calib = None
     inst = instrument
     if standard is not None:

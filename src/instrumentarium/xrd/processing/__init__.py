@@ -5,7 +5,14 @@ Every step is registered (``xrd.fixed_slit``, ``xrd.zero_shift``, ``xrd.strip_ka
 ``xrd.background``, ``xrd.smooth``) and records itself in the provenance.
 """
 
-from ._background import METHODS, XRDBackground, background, estimate_background, sonneveld_visser
+from ._background import (
+    METHODS,
+    XRDBackground,
+    background,
+    estimate_background,
+    lift_to_noise_median,
+    sonneveld_visser,
+)
 from ._corrections import fixed_slit, rachinger, smooth, strip_kalpha2, zero_shift
 from ._radiation import (
     CU_KA1_ANGSTROM,
@@ -28,6 +35,7 @@ __all__ = [
     "counting_sigma",
     "estimate_background",
     "fixed_slit",
+    "lift_to_noise_median",
     "rachinger",
     "radiation",
     "smooth",

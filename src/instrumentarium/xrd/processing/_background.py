@@ -26,7 +26,8 @@ from ...model import Measurement, ProcessingError, register_record
 from ...pipeline import StepOutput, step
 from ._radiation import counting_sigma, two_theta_deg
 
-__all__ = ["XRDBackground", "estimate_background", "sonneveld_visser", "background", "METHODS"]
+__all__ = ["XRDBackground", "estimate_background", "lift_to_noise_median", "sonneveld_visser", "background",
+           "METHODS"]
 
 METHODS = ("snip", "sonneveld_visser", "polynomial", "als")
 
@@ -74,7 +75,8 @@ def estimate_background(two_theta: np.ndarray, y: np.ndarray, *, method: str = "
     x = np.asarray(two_theta, float)
     y = np.asarray(y, float)
     step_deg = float(np.median(np.diff(x)))
-    half = max(round(window_deg / step_deg), 2)
+    # a window longer than a quarter of the scan has no background left to see
+    half = int(min(max(round(window_deg / step_deg), 2), max(y.size // 4, 2)))
     fitter = Baseline(x_data=x, check_finite=False)
     if method == "snip":
         bkg, _ = fitter.snip(y, max_half_window=min(half, (y.size - 1) // 2), decreasing=True,
@@ -130,7 +132,7 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
     if win <= 0:
         raise ProcessingError(f"background: window_deg must be > 0, got {win}")
     bkg = estimate_background(x, y, method=method, window_deg=win, poly_order=poly_order)
-    bkg, offset = _unbias(y, bkg, counting_sigma(_total(m, y), m))
+    bkg, offset = lift_to_noise_median(y, bkg, counting_sigma(_total(m, y), m))
     previous = m.results.get("background")
     total_bkg = bkg + previous.intensity if isinstance(previous, XRDBackground) else bkg
     out = m.replace(signal=y - bkg).with_results(background=XRDBackground(method, total_bkg))
@@ -151,15 +153,17 @@ def _total(m: Measurement, y: np.ndarray) -> np.ndarray:
     return y + previous.intensity if isinstance(previous, XRDBackground) else y
 
 
-def _unbias(y: np.ndarray, bkg: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, float]:
+def lift_to_noise_median(y: np.ndarray, bkg: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, float]:
     """Lift a clipping background to the middle of the noise.
 
     SNIP and Sonneveld–Visser follow the lower envelope of the counting noise, so the
     net pattern sits about one σ above zero and noise becomes "peaks". The offset is
     the median residual over background points (residual < 2σ), iterated.
     """
-    offset = 0.0
-    for _ in range(5):
+    # start from a low percentile, so a background far below the data (short scans,
+    # edge effects) is still found; then iterate on the points within 2 sigma
+    offset = float(np.percentile(y - bkg, 30))
+    for _ in range(8):
         r = (y - bkg - offset) / np.maximum(sigma, 1e-300)
         mask = np.abs(r) < 2.0
         if mask.sum() < 10:
