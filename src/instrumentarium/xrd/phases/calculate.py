@@ -341,6 +341,7 @@ def reflections(
     wavelength_angstrom: float = CU_KA1_ANGSTROM,
     d_min_angstrom: float = 1.0,
     anomalous: bool = True,
+    debye_waller: bool = True,
 ) -> Reflection:
     """Compute the powder reflections of a structure down to ``d_min_angstrom``.
 
@@ -354,6 +355,9 @@ def reflections(
         Smallest lattice spacing kept (Å).
     anomalous
         Include f' and f'' (recommended: e.g. Fe, Co, Mn with Cu Kα).
+    debye_waller
+        Apply the atomic displacement parameters of the CIF (off only to compare with
+        programs that ignore them).
 
     Returns
     -------
@@ -398,7 +402,9 @@ def reflections(
         x = np.array(site.fract.tolist())
         phase = np.exp(2j * np.pi * (hrot @ x + htra.T))  # (nop, n)
         an = site.aniso
-        if an.nonzero():
+        if not debye_waller:
+            term = phase.sum(axis=0)
+        elif an.nonzero():
             u = np.array([[an.u11, an.u12, an.u13], [an.u12, an.u22, an.u23], [an.u13, an.u23, an.u33]])
             beta = 2.0 * np.pi**2 * u * np.outer(astar, astar)
             dw = np.exp(-np.einsum("oni,ij,onj->on", hrot, beta, hrot))
