@@ -143,6 +143,14 @@ def read_structure(path: str | Path):
         if not blocks:
             raise FormatError("the CIF has no atom sites (_atom_site_fract_x ...)", path=path)
         small = gemmi.make_small_structure_from_block(blocks[0])
+        for tag in ("_chemical_name_mineral", "_chemical_name_common", "_chemical_name_systematic"):
+            value = blocks[0].find_value(tag)
+            if value and gemmi.cif.as_string(value).strip() not in ("", "?", "."):
+                small.name = " ".join(gemmi.cif.as_string(value).split())[:80]
+                break
+        else:
+            if not small.name or small.name == "global":
+                small.name = path.stem
     except (RuntimeError, ValueError, IndexError, UnicodeError) as exc:
         if isinstance(exc, FormatError):
             raise
@@ -166,8 +174,6 @@ def read_structure(path: str | Path):
             "no usable space group: no H-M/Hall symbol gemmi knows and no symmetry operations",
             path=path,
         )
-    if not small.name or small.name == "global":
-        small.name = path.stem
     return small
 
 

@@ -182,6 +182,7 @@ class _Phase:
     fom: float
     explained: float
     novelty: float
+    local_gain: float
 
 
 def _lines(entry, pattern: PreparedPattern, d_scale: float, mono: float, shift: float = 0.0):
@@ -221,24 +222,31 @@ def _profile(pattern: PreparedPattern, tth, inten, d) -> np.ndarray:
     return out
 
 
-def _best_alignment(entry, pattern: PreparedPattern, resid: np.ndarray, mono: float) -> tuple[float, float]:
-    """Lattice scale (0.99–1.01) and zero shift (±0.3°) that put the lines on the residual.
+def _best_alignment(
+    entry, pattern: PreparedPattern, resid: np.ndarray, mono: float, zero: float | None = None
+) -> tuple[float, float]:
+    """Lattice scale and zero shift that put a reference's lines on the unexplained intensity.
 
-    A stick correlation (line intensities times the positive residual at the line positions)
-    over a grid; the profile fit then only needs linear scale factors.
+    A stick correlation (line intensities times √residual at the line positions; the root
+    keeps the misfit of big peaks from dominating) over a grid: scale 0.99–1.01 and zero shift
+    ±0.3° for the first phase; once a phase is accepted, the zero shift belongs to the sample
+    (zero error, displacement) and only ±0.04° around it is allowed.
     """
     tth, inten, _ = _lines(entry, pattern, 1.0, mono)
     if len(tth) == 0:
-        return 1.0, 0.0
-    scales = np.linspace(0.99, 1.01, 41)
-    shifts = np.linspace(-0.3, 0.3, 13)
+        return 1.0, zero or 0.0
+    if zero is None:
+        scales, shifts = np.linspace(0.99, 1.01, 41), np.linspace(-0.3, 0.3, 13)
+    else:
+        scales, shifts = np.linspace(0.995, 1.005, 21), zero + np.linspace(-0.04, 0.04, 5)
     s = np.sin(np.radians(tth / 2))[None, :] / scales[:, None]
     t = 2 * np.degrees(np.arcsin(np.clip(s, -1, 1)))  # (nscale, nline)
     t = t[:, None, :] + shifts[None, :, None]  # (nscale, nshift, nline)
-    r = np.interp(t, pattern.two_theta, np.maximum(resid, 0))
+    r = np.interp(t, pattern.two_theta, np.sqrt(np.maximum(resid, 0)))
     corr = (r * inten).sum(axis=2)
-    # Prefer the unshifted, unscaled solution when the correlation is flat.
-    corr = corr * (1 - 0.02 * np.abs(scales - 1)[:, None] / 0.01 - 0.02 * np.abs(shifts)[None, :] / 0.3)
+    # Prefer the unstretched solution when the correlation is flat.
+    center = 0.0 if zero is None else zero
+    corr = corr * (1 - 0.02 * np.abs(scales - 1)[:, None] / 0.01 - 0.02 * np.abs(shifts - center)[None, :] / 0.3)
     i, j = np.unravel_index(int(np.argmax(corr)), corr.shape)
     return float(scales[i]), float(shifts[j])
 
@@ -282,6 +290,19 @@ def _novelty(pattern: PreparedPattern, tth, inten, taken: np.ndarray) -> float:
     nearest = np.minimum(nearest, len(peaks) - 1)
     hit = (np.abs(peaks[nearest] - t) <= _tolerance_deg(t)) & ~taken[nearest]
     return float(w[hit].sum() / max(w.sum(), 1e-30))
+
+
+def _local_gain(pattern: PreparedPattern, before: np.ndarray, after: np.ndarray, contrib: np.ndarray, sel) -> float:
+    """Relative drop of the weighted residual where a phase's own profile is significant."""
+    if contrib.max() <= 0:
+        return 0.0
+    where = sel & (contrib > 0.1 * contrib[sel].max())
+    if not where.any():
+        return 0.0
+    w, y = pattern.weights[where], pattern.net[where]
+    r0 = np.sum((w * (y - before[where])) ** 2)
+    r1 = np.sum((w * (y - after[where])) ** 2)
+    return float((r0 - r1) / max(r0, 1e-30))
 
 
 def _fit(pattern: PreparedPattern, profiles: list[np.ndarray], sel: np.ndarray):
@@ -363,6 +384,9 @@ def identify(
 
 
 def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found, mono) -> Identification:
+    import os
+
+    debug = bool(os.environ.get("INSTRUMENTARIUM_DEBUG_SEARCH"))
     pattern = prepare_pattern(m)
     table = rdb.arrays()
     mask = table.allowed(elements, exclude)
@@ -401,7 +425,7 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
         taken = _peaks_explained(pattern, accepted)
         for k in short:
             ent = entry(int(table.ids[k]))
-            ds, shift = _best_alignment(ent, pattern, resid, mono)
+            ds, shift = _best_alignment(ent, pattern, resid, mono, accepted[0].shift if accepted else None)
             tth, inten, d = _lines(ent, pattern, ds, mono, shift)
             novelty = _novelty(pattern, tth, inten, taken)
             if novelty < min_novelty:
@@ -410,45 +434,59 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
             coef, mdl, r = _fit(pattern, [p.profile for p in accepted] + [prof], sel)
             if coef[-1] <= 0 or found[k] < min_lines_found:
                 continue
-            trials.append((r, _Phase(ent, ds, shift, prof, tth, float(found[k]), float(score[k]), float(expl[k]), novelty), coef))
+            local = _local_gain(pattern, model, mdl, coef[-1] * prof, sel)
+            ph = _Phase(ent, ds, shift, prof, tth, float(found[k]), float(score[k]), float(expl[k]), novelty, local)
+            if debug:
+                print(f"  trial {ent.name[:30]:30s} r={r:.4f} found={found[k]:.2f} nov={novelty:.2f} local={local:.2f}")
+            trials.append((r, ph, coef))
         if not trials:
             break
         # Rank by Rwp, a lattice or zero mismatch costing a little: among look-alikes
         # (magnetite/chromite) the reference that fits without stretching wins.
         trials.sort(key=lambda t: t[0] * (1 + 10 * abs(t[1].d_scale - 1) + 0.05 * abs(t[1].shift)))
-        best_r, best, _ = trials[0]
+
+        def acceptable(r: float, ph: _Phase) -> bool:
+            # Either the phase lowers Rwp clearly, or its strong lines are nearly all there,
+            # mostly on peaks nothing else explains, and the fit improves a lot where its own
+            # peaks are (a real minor phase whose global Rwp gain is drowned by the misfit of
+            # the major ones, e.g. 5 wt % corundum in zincite).
+            g = (rwp - r) / rwp
+            if g >= min_gain:
+                return True
+            return ph.lines_found >= 0.6 and ph.novelty >= 0.5 and ph.local_gain >= 0.3 and g > 0.001
+
+        chosen = next((t for t in trials if acceptable(t[0], t[1])), None)
+        best_r, best, _ = chosen or trials[0]
         gain = (rwp - best_r) / rwp
         for r, ph, _ in trials[:8]:
             g = (rwp - r) / rwp
             candidates.append(Candidate(
                 name=ph.entry.name, formula=ph.entry.formula, space_group=ph.entry.space_group,
-                score=round(float(ph.lines_found * np.sqrt(max(g, 0) / max(gain, 1e-9))), 4),
+                score=round(float(np.clip(ph.lines_found * np.sqrt(max(g, 0) / max(gain, 1e-9)), 0, 1)), 4),
                 reference_id=ph.entry.id, lines_found=round(ph.lines_found, 4),
                 pattern_explained=round(ph.explained, 4), profile_gain=round(float(g), 4),
                 alternative_to=None if ph is best else best.entry.name,
             ))
-        # A reference whose strong lines are nearly all there and mostly on peaks nothing else
-        # explains is accepted on a smaller Rwp drop (texture or a poor profile keep the gain
-        # of a real minor phase low); anything else must earn ``min_gain``.
-        convincing = best.lines_found >= 0.6 and best.novelty >= 0.5
-        if gain < (min_gain / 3 if convincing else min_gain):
+        if chosen is None:
             break
         alternatives[best.entry.id] = [
             f"{ph.entry.name} ({ph.entry.formula}, {ph.entry.space_group})"
-            for r, ph, _ in trials[1:6]
-            if (rwp - r) >= 0.8 * (rwp - best_r) and ph.entry.formula == best.entry.formula
-        ]
+            for r, ph, _ in trials
+            if ph is not best and (rwp - r) >= 0.8 * (rwp - best_r) and ph.entry.formula == best.entry.formula
+        ][:5]
         accepted.append(best)
         _, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
 
-    # Drop phases that the others make redundant.
+    # Drop phases that the others make redundant (little global and little local gain).
     changed = True
     while changed and len(accepted) > 1:
         changed = False
+        coef_all, model_all, _ = _fit(pattern, [p.profile for p in accepted], sel)
         for i in range(len(accepted)):
             rest = accepted[:i] + accepted[i + 1 :]
-            _, _, r = _fit(pattern, [p.profile for p in rest], sel)
-            if (r - rwp) / max(rwp, 1e-12) < min_gain / 2:
+            _, model_rest, r = _fit(pattern, [p.profile for p in rest], sel)
+            local = _local_gain(pattern, model_rest, model_all, coef_all[i] * accepted[i].profile, sel)
+            if (r - rwp) / max(rwp, 1e-12) < min_gain / 2 and local < 0.3:
                 accepted = rest
                 _, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
                 changed = True
