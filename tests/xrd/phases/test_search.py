@@ -48,7 +48,7 @@ def _synthetic(fractions: dict[str, float], *, seed: int = 0, shift: float = 0.0
 def test_single_phase_out_of_the_box() -> None:
     result = identify(_synthetic({"corundum": 1.0}))
     assert isinstance(result, Identification)
-    assert result.phases[0].formula == "Al2O3" and result.phases[0].space_group == "H-3c"
+    assert result.phases[0].formula == "Al2O3" and result.phases[0].space_group == "R-3c"
     assert result.phases[0].weight_fraction == pytest.approx(1.0, abs=0.02)
     assert len(result.phases) == 1
     assert result.unexplained_peaks == ()

@@ -33,7 +33,7 @@ from ._pattern import PreparedPattern, prepare_pattern
 from .calculate import lorentz_polarization, two_theta_deg
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
 
-__all__ = ["LineTable", "identify", "figure_of_merit"]
+__all__ = ["LineTable", "PeakMatcher", "identify", "figure_of_merit"]
 
 TOP_LINES = 25
 _ELEMENTS = (
@@ -116,56 +116,66 @@ def _tolerance_deg(two_theta) -> np.ndarray:
     return 0.1 + np.degrees(2 * np.tan(np.radians(np.asarray(two_theta) / 2)) * 0.003)
 
 
-def figure_of_merit(
-    table: LineTable,
-    pattern: PreparedPattern,
-    peak_weight: np.ndarray,
-    mask: np.ndarray,
-    shifts_deg=(-0.12, 0.0, 0.12),
-):
-    """Return (score, lines_found, explained) per entry of ``table`` (zeros where masked out).
+class PeakMatcher:
+    """Peak-list matching of every reference, done once per pattern; scored per search round.
 
-    ``peak_weight`` weights the observed peaks (their still-unexplained height). The score is
-    the best over a few 2θ zero shifts (sample displacement of a few tenths of a degree is
-    common on laboratory instruments).
+    Which reference line falls on which observed peak does not depend on how much of each
+    peak is still unexplained, so the expensive part (nearest peak of every line, for a few
+    2θ zero shifts — sample displacement of a few tenths of a degree is common on laboratory
+    instruments) runs once and each round only re-weights the matched pairs.
     """
-    best = None
-    for shift in shifts_deg:
-        res = _fom(table, pattern, peak_weight, mask, shift)
-        if best is None:
-            best = res
-        else:
-            better = res[0] > best[0]
-            best = tuple(np.where(better, a, b) for a, b in zip(res, best))
-    return best
+
+    def __init__(self, table: LineTable, pattern: PreparedPattern, mask: np.ndarray,
+                 shifts_deg=(-0.12, 0.0, 0.12)):
+        self.n = n = len(table.ids)
+        self.mask = mask
+        peaks = pattern.peak_two_theta
+        self.npk = len(peaks)
+        self.per_shift = []
+        if self.npk == 0 or n == 0:
+            return
+        lo, hi = pattern.two_theta[0] + 0.3, pattern.two_theta[-1] - 0.3
+        tth0 = two_theta_deg(table.line_d.astype(float), pattern.wavelength_angstrom)
+        inten0 = table.line_mf2 * lorentz_polarization(np.nan_to_num(tth0, nan=90.0))
+        keep = np.isfinite(tth0) & mask[table.line_entry]
+        e0, tth0, inten0 = table.line_entry[keep], tth0[keep], inten0[keep]
+        for shift in shifts_deg:
+            tth = tth0 + shift
+            use = (tth >= lo) & (tth <= hi)
+            e, t, w = e0[use], tth[use], inten0[use]
+            j = np.clip(np.searchsorted(peaks, t), 1, max(self.npk - 1, 1))
+            jm = np.minimum(j, self.npk - 1)
+            nearest = np.where(np.abs(t - peaks[j - 1]) <= np.abs(peaks[jm] - t), j - 1, jm)
+            matched = np.abs(peaks[nearest] - t) <= _tolerance_deg(t)
+            total = np.bincount(e, weights=w, minlength=n)
+            found = np.bincount(e, weights=w * matched, minlength=n)
+            nlines = np.bincount(e, minlength=n)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lines_found = np.where(total > 0, found / total, 0.0) * np.minimum(1.0, nlines / 3.0)
+            keys = np.unique(e[matched].astype(np.int64) * self.npk + nearest[matched])
+            self.per_shift.append((lines_found, keys // self.npk, keys % self.npk))
+
+    def score(self, peak_weight: np.ndarray, mask: np.ndarray | None = None):
+        """Return (score, lines_found, explained) per entry, the best over the zero shifts.
+
+        ``explained`` is the share of ``peak_weight`` (e.g. the still-unexplained peak
+        heights) on peaks that the entry's lines hit; score = lines_found² · √explained.
+        """
+        n = self.n
+        mask = self.mask if mask is None else mask
+        best = (np.zeros(n), np.zeros(n), np.zeros(n))
+        pw = np.asarray(peak_weight, float)
+        for lines_found, ke, kp in self.per_shift:
+            explained = np.bincount(ke, weights=pw[kp], minlength=n) / max(pw.sum(), 1e-12)
+            score = np.where(mask, lines_found**2 * np.sqrt(np.clip(explained, 0, 1)), 0.0)
+            better = score > best[0]
+            best = tuple(np.where(better, a, b) for a, b in zip((score, lines_found, explained), best))
+        return best
 
 
-def _fom(table, pattern, peak_weight, mask, shift):
-    n = len(table.ids)
-    peaks = pattern.peak_two_theta
-    if len(peaks) == 0 or n == 0:
-        z = np.zeros(n)
-        return z, z, z
-    lo, hi = pattern.two_theta[0] + 0.3, pattern.two_theta[-1] - 0.3
-    tth = two_theta_deg(table.line_d.astype(float), pattern.wavelength_angstrom)
-    inten = table.line_mf2 * lorentz_polarization(np.nan_to_num(tth, nan=90.0))
-    tth = tth + shift
-    use = np.isfinite(tth) & (tth >= lo) & (tth <= hi) & mask[table.line_entry]
-    e, t, w = table.line_entry[use], tth[use], inten[use]
-    j = np.clip(np.searchsorted(peaks, t), 1, len(peaks) - 1)
-    left, right = peaks[j - 1], peaks[j]
-    nearest = np.where(np.abs(t - left) <= np.abs(right - t), j - 1, j)
-    matched = np.abs(peaks[nearest] - t) <= _tolerance_deg(t)
-    total = np.bincount(e, weights=w, minlength=n)
-    found = np.bincount(e, weights=w * matched, minlength=n)
-    nlines = np.bincount(e, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lines_found = np.where(total > 0, found / total, 0.0) * np.minimum(1.0, nlines / 3.0)
-    keys = np.unique(e[matched].astype(np.int64) * len(peaks) + nearest[matched])
-    pw = np.asarray(peak_weight, float)
-    explained = np.bincount(keys // len(peaks), weights=pw[keys % len(peaks)], minlength=n) / max(pw.sum(), 1e-12)
-    score = lines_found**2 * np.sqrt(np.clip(explained, 0, 1))
-    return np.where(mask, score, 0.0), lines_found, explained
+def figure_of_merit(table: LineTable, pattern: PreparedPattern, peak_weight: np.ndarray, mask: np.ndarray):
+    """Return (score, lines_found, explained) per entry of ``table`` (zeros where masked out)."""
+    return PeakMatcher(table, pattern, mask).score(peak_weight)
 
 
 # -- whole-profile stage ------------------------------------------------------------------
@@ -206,8 +216,10 @@ def _profile(pattern: PreparedPattern, tth, inten, d) -> np.ndarray:
     out = np.zeros_like(x)
     if len(c) == 0:
         return out
+    big = a >= 1e-3 * a.max()  # lines below 0.1 % of the strongest change nothing
+    c, a = c[big], a[big]
     fw = pattern.fwhm(c)
-    half = int(np.ceil(8 * fw.max() / step))
+    half = int(np.ceil(6 * fw.max() / step))
     i0 = np.searchsorted(x, c)
     offs = np.arange(-half, half + 1)
     idx = i0[:, None] + offs[None, :]
@@ -235,6 +247,8 @@ def _best_alignment(
     tth, inten, _ = _lines(entry, pattern, 1.0, mono)
     if len(tth) == 0:
         return 1.0, zero or 0.0
+    strong = np.argsort(-inten)[:40]
+    tth, inten = tth[strong], inten[strong]
     if zero is None:
         scales, shifts = np.linspace(0.99, 1.01, 41), np.linspace(-0.3, 0.3, 13)
     else:
@@ -328,7 +342,7 @@ def identify(
     db=None,
     *,
     max_phases: int = 6,
-    shortlist: int = 30,
+    shortlist: int = 20,
     min_gain: float = 0.03,
     min_novelty: float = 0.2,
     min_lines_found: float = 0.3,
@@ -396,6 +410,7 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
     dmin_tth = two_theta_deg(1.0, pattern.wavelength_angstrom)
     sel = x <= (dmin_tth if np.isfinite(dmin_tth) else x[-1]) - 0.5
     peak_idx = np.searchsorted(x, pattern.peak_two_theta)
+    matcher = PeakMatcher(table, pattern, mask)
     accepted: list[_Phase] = []
     candidates: list[Candidate] = []
     alternatives: dict[int, list[str]] = {}
@@ -416,7 +431,7 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
         round_mask = mask.copy()
         for ph in accepted:
             round_mask &= table.group != ph.entry.group_id
-        score, found, expl = figure_of_merit(table, pattern, peak_w, round_mask)
+        score, found, expl = matcher.score(peak_w, round_mask)
         order = np.argsort(-score)
         order = order[score[order] > 0]
         _, first = np.unique(table.group[order], return_index=True)
@@ -424,6 +439,8 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
         trials = []
         taken = _peaks_explained(pattern, accepted)
         for k in short:
+            if found[k] < min_lines_found:
+                continue
             ent = entry(int(table.ids[k]))
             ds, shift = _best_alignment(ent, pattern, resid, mono, accepted[0].shift if accepted else None)
             tth, inten, d = _lines(ent, pattern, ds, mono, shift)
