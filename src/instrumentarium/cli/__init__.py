@@ -40,4 +40,8 @@ main.add_command(xrd)
 
 
 # live
+from ._live import acquire, watch  # noqa: E402
+
+main.add_command(acquire)
+main.add_command(watch)
 
