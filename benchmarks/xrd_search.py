@@ -141,7 +141,7 @@ def main() -> None:
         per = float(np.mean(times))
         rows.append((f"search, {n} entries (s/pattern)", f"{len(ms)} patterns, 1 core; load {load:.1f} s once",
                      per, 1.0, 1.0 / per))
-        rows.append((f"  vs exhaustive profile search", "extrapolated", per_entry * n, per, per_entry * n / per))
+        rows.append(("  vs exhaustive profile search", "extrapolated", per_entry * n, per, per_entry * n / per))
 
     print(f"\n{'measurement':38s} {'conditions':42s} {'value':>10s} {'baseline':>10s} {'ratio':>8s}")
     for name, cond, value, baseline, ratio in rows:

@@ -178,7 +178,7 @@ def test_starter_structures_match_independent_cifs(shared_data: Path, stem: str,
         tth, inten = r.intensity()
         # Lines closer than 0.05° are one powder line (e.g. quartz 101 and 10-1).
         key = np.round(tth / 0.05).astype(int)
-        uniq, inv = np.unique(key, return_inverse=True)
+        _, inv = np.unique(key, return_inverse=True)
         tth_u = np.bincount(inv, weights=tth * inten) / np.bincount(inv, weights=inten)
         int_u = np.bincount(inv, weights=inten)
         order = np.argsort(-int_u)[:8]

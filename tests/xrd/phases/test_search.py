@@ -9,8 +9,8 @@ import pytest
 
 from instrumentarium.model import Axis, Measurement, ProcessingError, XRDAcquisition
 from instrumentarium.xrd.phases import (
-    InstrumentProfile,
     Identification,
+    InstrumentProfile,
     identify,
     powder_profile,
     read_structure,

@@ -97,9 +97,9 @@ def prepare_pattern(m: Measurement, *, min_snr: float = 4.0) -> PreparedPattern:
         raise ProcessingError("2θ values are not increasing")
     lam, lam2, ratio = _wavelengths(m)
 
-    win = max(5, int(round(0.12 / step)) | 1)
+    win = max(5, round(0.12 / step) | 1)
     smooth = savgol_filter(y, win, 2) if len(y) > win else y.copy()
-    half = max(5, int(round(3.0 / step)))
+    half = max(5, round(3.0 / step))
     bkg, _ = Baseline(x).snip(smooth, max_half_window=half, decreasing=True, smooth_half_window=None)
     bkg = np.minimum(bkg, smooth)
     net = smooth - bkg
@@ -113,7 +113,7 @@ def prepare_pattern(m: Measurement, *, min_snr: float = 4.0) -> PreparedPattern:
     local = noise * root / max(float(np.median(root)), 1e-12)
     prom = np.maximum(min_snr * local, 0.003 * float(net.max()))
     idx, _ = find_peaks(net, prominence=prom, distance=max(1, int(0.05 / step)))
-    edge = int(round(0.3 / step))
+    edge = round(0.3 / step)
     idx = idx[(idx >= edge) & (idx < len(x) - edge)]
     heights = net[idx]
     # Instrument width from the strongest peaks (FWHM at half height, in points -> deg).

@@ -159,7 +159,7 @@ def compute_entry(path: str | Path) -> dict:
     mf2 = r.multiplicity * r.f_squared
     if len(mf2) == 0 or not np.all(np.isfinite(mf2)) or not np.isfinite(info.density_g_cm3):
         raise FormatError("no diffraction lines above d = 1 Å or non-finite intensities", path=path)
-    tth, inten = r.intensity()
+    _, inten = r.intensity()
     # Drop lines that can never matter (< 0.05 % of the strongest): keeps big cells small.
     keep = mf2 * lorentz_polarization(two_theta_deg(r.d_angstrom)) >= 5e-4 * inten.max()
     rir = float(inten.max() / info.volume_angstrom3**2 / info.density_g_cm3 / _corundum_reference())

@@ -397,7 +397,9 @@ def identify(
             rdb.close()
 
 
-def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found, mono) -> Identification:
+def _identify(
+    m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found, mono
+) -> Identification:
     import os
 
     debug = bool(os.environ.get("INSTRUMENTARIUM_DEBUG_SEARCH"))
@@ -462,7 +464,7 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
         # (magnetite/chromite) the reference that fits without stretching wins.
         trials.sort(key=lambda t: t[0] * (1 + 10 * abs(t[1].d_scale - 1) + 0.05 * abs(t[1].shift)))
 
-        def acceptable(r: float, ph: _Phase) -> bool:
+        def acceptable(r: float, ph: _Phase, rwp: float = rwp) -> bool:
             # Either the phase lowers Rwp clearly, or its strong lines are nearly all there,
             # mostly on peaks nothing else explains, and the fit improves a lot where its own
             # peaks are (a real minor phase whose global Rwp gain is drowned by the misfit of
@@ -523,7 +525,8 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
             name=p.entry.name, formula=p.entry.formula, space_group=p.entry.space_group,
             score=round(float(np.clip(p.lines_found * min(1.0, share * 4 + 0.5), 0, 1)), 4),
             weight_fraction=round(float(f), 4), reference_id=p.entry.id, rir=round(p.entry.rir, 4),
-            scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3), lines_found=round(p.lines_found, 4),
+            scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3),
+            lines_found=round(p.lines_found, 4),
             alternatives=tuple(alternatives.get(p.entry.id, ())),
         ))
     phases.sort(key=lambda ph: -ph.weight_fraction)
