@@ -47,10 +47,9 @@ def _variant_cifs(src: list[Path], out: Path, n: int, rng: np.random.Generator) 
 
 def _grow(db_path: Path, n_total: int, rng: np.random.Generator) -> None:
     con = sqlite3.connect(db_path)
-    rows = con.execute(
-        "SELECT path, sha256, name, formula, elements, space_group, space_group_number, a, b, c, alpha, beta, "
-        "gamma, volume, density, rir, group_id, n_lines, d, mf2 FROM entries"
-    ).fetchall()
+    cols = ("path, sha256, name, formula, elements, space_group, space_group_number, a, b, c, alpha, beta, "
+            "gamma, volume, density, rir, group_id, n_lines, d, mf2, n_top, top_d, top_mf2")
+    rows = con.execute(f"SELECT {cols} FROM entries").fetchall()
     have = len(rows)
     new = []
     for i in range(n_total - have):
@@ -61,13 +60,9 @@ def _grow(db_path: Path, n_total: int, rng: np.random.Generator) -> None:
         r[13] = r[13] * f**3
         r[16] = None
         r[18] = (np.frombuffer(r[18], np.float32) * np.float32(f)).tobytes()
+        r[21] = (np.frombuffer(r[21], np.float32) * np.float32(f)).tobytes()
         new.append(r)
-    con.executemany(
-        "INSERT INTO entries (path, sha256, name, formula, elements, space_group, space_group_number, a, b, c, "
-        "alpha, beta, gamma, volume, density, rir, group_id, n_lines, d, mf2) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        new,
-    )
+    con.executemany(f"INSERT INTO entries ({cols}) VALUES ({','.join('?' * 23)})", new)
     con.execute("UPDATE entries SET group_id = id WHERE group_id IS NULL")
     con.commit()
     con.close()

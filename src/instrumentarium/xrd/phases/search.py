@@ -35,7 +35,6 @@ from .results import Candidate, Identification, ObservedPeak, PhaseMatch
 
 __all__ = ["LineTable", "PeakMatcher", "identify", "figure_of_merit"]
 
-TOP_LINES = 25
 _ELEMENTS = (
     "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
     "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb "
@@ -71,28 +70,34 @@ class LineTable:
 
     @classmethod
     def from_rows(cls, rows) -> LineTable:
-        """Build from ``(id, elements, volume, group_id, d_blob, mf2_blob)`` rows."""
-        ids, groups, ee, ez, le, ld, lm = [], [], [], [], [], [], []
-        for i, (eid, elements, _vol, gid, dblob, mblob) in enumerate(rows):
-            ids.append(eid)
-            groups.append(gid)
-            zs = [_Z.get("H" if e == "D" else e, 0) for e in elements.split(",") if e]  # 0: unknown
-            ee.append(np.full(len(zs), i, np.int32))
-            ez.append(np.array(zs, np.int16))
-            d = np.frombuffer(dblob, np.float32)
-            mf2 = np.frombuffer(mblob, np.float32)
-            # Strongest lines at Cu Kα1 (Lp changes the ranking only mildly with λ).
-            cu = mf2 * lorentz_polarization(np.nan_to_num(two_theta_deg(d), nan=179.0))
-            top = np.argsort(-cu)[:TOP_LINES]
-            le.append(np.full(len(top), i, np.int32))
-            ld.append(d[top])
-            lm.append(mf2[top])
-        cat = np.concatenate
+        """Build from ``(id, elements, group_id, n_top, top_d_blob, top_mf2_blob)`` rows.
+
+        Vectorised: the blobs are joined and read once (100 000 entries load in about a second).
+        """
+        if not rows:
+            z = np.zeros(0, np.int64)
+            return cls(z, z, z.astype(np.int32), z.astype(np.int16), z.astype(np.int32),
+                       z.astype(np.float32), z.astype(np.float32))
+        ids, elements, groups, n_top, dblobs, mblobs = zip(*rows)
+        n_top = np.array(n_top, np.int64)
+        index = np.arange(len(ids), dtype=np.int32)
+        # Elements: one pass over the distinct element strings, then a repeat.
+        uniq: dict[str, np.ndarray] = {}
+        codes = []
+        for text in elements:
+            z = uniq.get(text)
+            if z is None:
+                z = uniq[text] = np.array(
+                    [_Z.get("H" if e == "D" else e, 0) for e in text.split(",") if e], np.int16
+                )  # 0: unknown element
+            codes.append(z)
+        counts = np.array([len(z) for z in codes], np.int64)
         return cls(
             ids=np.array(ids, np.int64), group=np.array(groups, np.int64),
-            elem_entry=cat(ee) if ee else np.zeros(0, np.int32), elem_z=cat(ez) if ez else np.zeros(0, np.int16),
-            line_entry=cat(le) if le else np.zeros(0, np.int32), line_d=cat(ld) if ld else np.zeros(0, np.float32),
-            line_mf2=cat(lm) if lm else np.zeros(0, np.float32),
+            elem_entry=np.repeat(index, counts), elem_z=np.concatenate(codes),
+            line_entry=np.repeat(index, n_top),
+            line_d=np.frombuffer(b"".join(dblobs), np.float32),
+            line_mf2=np.frombuffer(b"".join(mblobs), np.float32),
         )
 
     def allowed(self, elements=None, exclude=None) -> np.ndarray:
@@ -152,8 +157,12 @@ class PeakMatcher:
             nlines = np.bincount(e, minlength=n)
             with np.errstate(invalid="ignore", divide="ignore"):
                 lines_found = np.where(total > 0, found / total, 0.0) * np.minimum(1.0, nlines / 3.0)
-            keys = np.unique(e[matched].astype(np.int64) * self.npk + nearest[matched])
-            self.per_shift.append((lines_found, keys // self.npk, keys % self.npk))
+            # Lines of an entry are sorted by d, so two of them on the same peak are neighbours:
+            # count each (entry, peak) pair once without sorting millions of keys.
+            em, pm = e[matched], nearest[matched]
+            first = np.ones(len(em), bool)
+            first[1:] = (em[1:] != em[:-1]) | (pm[1:] != pm[:-1])
+            self.per_shift.append((lines_found, em[first], pm[first]))
 
     def score(self, peak_weight: np.ndarray, mask: np.ndarray | None = None):
         """Return (score, lines_found, explained) per entry, the best over the zero shifts.
