@@ -293,14 +293,6 @@ def _near(points: np.ndarray, lines: np.ndarray) -> np.ndarray:
     return dist <= _tolerance_deg(points)
 
 
-def _peaks_explained(pattern: PreparedPattern, phases) -> np.ndarray:
-    """Observed peaks that a line (Kα1 or Kα2) of one of ``phases`` explains."""
-    out = np.zeros(len(pattern.peak_two_theta), bool)
-    for ph in phases:
-        out |= _near(pattern.peak_two_theta, _all_lines(pattern, ph.tth))
-    return out
-
-
 def _novelty(pattern: PreparedPattern, tth, inten, taken: np.ndarray) -> float:
     """Intensity share of a candidate's lines that fall on observed peaks nobody explains yet."""
     peaks = pattern.peak_two_theta
@@ -448,7 +440,9 @@ def _identify(
         _, first = np.unique(table.group[order], return_index=True)
         short = order[np.sort(first)][:shortlist]
         trials = []
-        taken = _peaks_explained(pattern, accepted)
+        # A peak is taken when the phases accepted so far model at least half of it (a weak
+        # line of a phase that merely lies near a peak does not explain it).
+        taken = model[peak_idx] >= 0.5 * pattern.net[peak_idx] if len(peak_idx) else np.zeros(0, bool)
         for k in short:
             if found[k] < min_lines_found:
                 continue
@@ -541,15 +535,9 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
     phases.sort(key=lambda ph: -ph.weight_fraction)
     peaks, unexplained = [], []
     idx = np.searchsorted(pattern.two_theta, pattern.peak_two_theta)
-    for t, h, i in zip(pattern.peak_two_theta, pattern.peak_height, idx):
-        by = []
-        for p in accepted:
-            lines = p.tth
-            if pattern.wavelength2_angstrom:
-                lines = np.concatenate([lines, two_theta_deg(
-                    pattern.wavelength_angstrom / (2 * np.sin(np.radians(lines / 2))), pattern.wavelength2_angstrom)])
-            if len(lines) and np.min(np.abs(lines - t)) <= _tolerance_deg(t):
-                by.append(p.entry.name)
+    near = [_near(pattern.peak_two_theta, _all_lines(pattern, p.tth)) for p in accepted]
+    for n_pk, (t, h, i) in enumerate(zip(pattern.peak_two_theta, pattern.peak_height, idx)):
+        by = [p.entry.name for p, hit in zip(accepted, near) if hit[n_pk]]
         d = pattern.wavelength_angstrom / (2 * np.sin(np.radians(t / 2)))
         pk = ObservedPeak(round(float(t), 4), round(float(d), 5), round(float(h), 3), tuple(by))
         peaks.append(pk)
