@@ -24,7 +24,7 @@ whole pattern instead of one line per phase.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -67,6 +67,7 @@ class LineTable:
     line_entry: np.ndarray
     line_d: np.ndarray
     line_mf2: np.ndarray
+    _by_wavelength: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_rows(cls, rows) -> LineTable:
@@ -99,6 +100,23 @@ class LineTable:
             line_d=np.frombuffer(b"".join(dblobs), np.float32),
             line_mf2=np.frombuffer(b"".join(mblobs), np.float32),
         )
+
+    def at_wavelength(self, wavelength_angstrom: float):
+        """2θ (deg), ``m|F|²Lp`` and the match tolerance of every line (float32, cached per λ).
+
+        Lines that cannot diffract at this wavelength get 2θ = 999 (outside every pattern).
+        """
+        key = round(float(wavelength_angstrom), 6)
+        hit = self._by_wavelength.get(key)
+        if hit is None:
+            tth = two_theta_deg(self.line_d.astype(float), wavelength_angstrom)
+            inten = self.line_mf2 * lorentz_polarization(np.nan_to_num(tth, nan=90.0))
+            tol = _tolerance_deg(np.nan_to_num(tth, nan=90.0))
+            hit = (np.nan_to_num(tth, nan=999.0).astype(np.float32), inten.astype(np.float32),
+                   tol.astype(np.float32))
+            self._by_wavelength.clear()
+            self._by_wavelength[key] = hit
+        return hit
 
     def allowed(self, elements=None, exclude=None) -> np.ndarray:
         """Boolean mask of entries whose elements are all in ``elements`` and none in ``exclude``."""
@@ -140,21 +158,28 @@ class PeakMatcher:
         if self.npk == 0 or n == 0:
             return
         lo, hi = pattern.two_theta[0] + 0.3, pattern.two_theta[-1] - 0.3
-        tth0 = two_theta_deg(table.line_d.astype(float), pattern.wavelength_angstrom)
-        inten0 = table.line_mf2 * lorentz_polarization(np.nan_to_num(tth0, nan=90.0))
-        keep = np.isfinite(tth0) & mask[table.line_entry]
-        e0, tth0, inten0 = table.line_entry[keep], tth0[keep], inten0[keep]
+        tth0, inten0, tol0 = table.at_wavelength(pattern.wavelength_angstrom)
+        e0 = table.line_entry
+        if not mask.all():
+            keep = mask[e0]
+            e0, tth0, inten0, tol0 = e0[keep], tth0[keep], inten0[keep], tol0[keep]
+        # Nearest observed peak on a 0.01° grid: one gather per line instead of a binary search.
+        g0, step = lo - 1.0, 0.01
+        grid = g0 + step * np.arange(int((hi - lo + 2.0) / step) + 2)
+        j = np.clip(np.searchsorted(peaks, grid), 1, max(self.npk - 1, 1))
+        jm = np.minimum(j, self.npk - 1)
+        nn = np.where(np.abs(grid - peaks[j - 1]) <= np.abs(peaks[jm] - grid), j - 1, jm).astype(np.int32)
+        peaks32 = peaks.astype(np.float32)
         for shift in shifts_deg:
-            tth = tth0 + shift
-            use = (tth >= lo) & (tth <= hi)
-            e, t, w = e0[use], tth[use], inten0[use]
-            j = np.clip(np.searchsorted(peaks, t), 1, max(self.npk - 1, 1))
-            jm = np.minimum(j, self.npk - 1)
-            nearest = np.where(np.abs(t - peaks[j - 1]) <= np.abs(peaks[jm] - t), j - 1, jm)
-            matched = np.abs(peaks[nearest] - t) <= _tolerance_deg(t)
+            tth = tth0 + np.float32(shift)
+            inrange = (tth >= lo) & (tth <= hi)
+            b = np.clip(((tth - np.float32(g0)) * np.float32(1 / step) + 0.5).astype(np.int32), 0, len(grid) - 1)
+            nearest_all = nn[b]
+            matched_all = inrange & (np.abs(peaks32[nearest_all] - tth) <= tol0)
+            e, w, matched, nearest = e0, inten0 * inrange, matched_all, nearest_all
             total = np.bincount(e, weights=w, minlength=n)
             found = np.bincount(e, weights=w * matched, minlength=n)
-            nlines = np.bincount(e, minlength=n)
+            nlines = np.bincount(e, weights=inrange, minlength=n)
             with np.errstate(invalid="ignore", divide="ignore"):
                 lines_found = np.where(total > 0, found / total, 0.0) * np.minimum(1.0, nlines / 3.0)
             # Lines of an entry are sorted by d, so two of them on the same peak are neighbours:
