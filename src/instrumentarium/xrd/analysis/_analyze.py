@@ -1,0 +1,173 @@
+# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+"""Peak list and full analysis of a powder pattern: the ``xrd.peaks`` step and ``analyze``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ...model import Measurement, ProcessingError
+from ...pipeline import StepOutput, step
+from ..processing._background import XRDBackground, estimate_background
+from ..processing._radiation import Radiation, counting_sigma, radiation, two_theta_deg
+from ._calibration import STANDARDS, calibrate, instrument_function
+from ._fitting import PROFILES, fit_peaks
+from ._peaksearch import search_peaks
+from ._profiles import pv_integral_breadth
+from ._records import XRDAnalysis, XRDInstrumentFunction, XRDPeak
+from ._sizestrain import scherrer, williamson_hall
+
+__all__ = ["find_peaks", "peaks_step", "analyze"]
+
+
+def _net_and_sigma(m: Measurement) -> tuple[np.ndarray, np.ndarray, np.ndarray, str | None]:
+    x = two_theta_deg(m)
+    y = np.asarray(m.signal, float)
+    if not np.all(np.isfinite(y)):
+        raise ProcessingError("the pattern has non-finite intensities; remove or repair those points")
+    bkg = m.results.get("background")
+    if isinstance(bkg, XRDBackground) and bkg.intensity.shape == y.shape:
+        return x, y, counting_sigma(y + bkg.intensity, m), None
+    b = estimate_background(x, y, method="snip", window_deg=1.0)
+    return x, y - b, counting_sigma(y, m), "no background step in the processing: SNIP (1 deg) estimated here"
+
+
+def find_peaks(m: Measurement, *, min_significance: float = 3.0, profile: str = "pseudo_voigt",
+               rad: Radiation | None = None) -> list[XRDPeak]:
+    """Search and profile-fit every significant reflection of ``m``.
+
+    Peaks are found by :func:`~._peaksearch.search_peaks` (second derivative and
+    counting statistics) and fitted with the Kα doublet by :func:`~._fitting.fit_peaks`.
+    Uses the background stored by ``xrd.background`` when present (else estimates one).
+    """
+    if profile not in PROFILES:
+        raise ProcessingError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    rad = rad or radiation(m)
+    x, net, sigma, _ = _net_and_sigma(m)
+    cands = search_peaks(x, net, sigma, min_significance=min_significance,
+                         wavelength_angstrom=rad.wavelength_angstrom,
+                         wavelength2_angstrom=rad.wavelength2_angstrom, ka2_ka1_ratio=rad.ka2_ka1_ratio)
+    fits = fit_peaks(x, net, sigma, cands, wavelength_angstrom=rad.wavelength_angstrom,
+                     wavelength2_angstrom=rad.wavelength2_angstrom, ka2_ka1_ratio=rad.ka2_ka1_ratio,
+                     profile=profile)
+    lam = rad.wavelength_angstrom
+    peaks: list[XRDPeak] = []
+    for c, f in zip(cands, fits):
+        ok = f.converged and f.area > 0 and x[0] <= f.two_theta_deg <= x[-1] and np.isfinite(f.height)
+        if f.converged and not ok:
+            continue
+        tt = f.two_theta_deg
+        th = np.radians(tt / 2)
+        d = lam / (2 * np.sin(th))
+        d_sig = d / np.tan(th) * np.radians(f.two_theta_sigma_deg) / 2 if np.isfinite(f.two_theta_sigma_deg) \
+            else None
+        peaks.append(XRDPeak(
+            two_theta_deg=tt, d_angstrom=float(d), height=f.height, area=f.area, fwhm_deg=f.fwhm_deg,
+            integral_breadth_deg=float(pv_integral_breadth(f.fwhm_deg, f.eta)), eta=f.eta,
+            significance=c.significance,
+            two_theta_sigma_deg=_fin(f.two_theta_sigma_deg), d_sigma_angstrom=_fin(d_sig),
+            height_sigma=_fin(f.height_sigma), area_sigma=_fin(f.area_sigma),
+            fwhm_sigma_deg=_fin(f.fwhm_sigma_deg), fwhm_gauss_deg=f.fwhm_g_deg, fwhm_lorentz_deg=f.fwhm_l_deg,
+            fitted=ok,
+        ))
+    peaks.sort(key=lambda p: p.two_theta_deg)
+    top = max((p.height for p in peaks), default=0.0)
+    if top > 0:
+        peaks = [replace(p, relative_intensity_percent=100.0 * p.height / top) for p in peaks]
+    return peaks
+
+
+def _fin(v: float | None) -> float | None:
+    return float(v) if v is not None and np.isfinite(v) else None
+
+
+@step("xrd.peaks", technique="xrd")
+def peaks_step(m: Measurement, *, min_significance: float = 3.0, profile: str = "pseudo_voigt") -> StepOutput:
+    """Find and fit the reflections; store them in ``m.results["peaks"]`` (tuple of XRDPeak)."""
+    rad = radiation(m)
+    peaks = find_peaks(m, min_significance=min_significance, profile=profile, rad=rad)
+    n_bad = sum(not p.fitted for p in peaks)
+    warns = list(rad.assumptions)
+    if n_bad:
+        warns.append(f"{n_bad} of {len(peaks)} peaks could not be fitted (search values kept)")
+    decisions = {"n_peaks": len(peaks), "wavelength_angstrom": rad.wavelength_angstrom,
+                 "wavelength2_angstrom": rad.wavelength2_angstrom, "ka2_ka1_ratio": rad.ka2_ka1_ratio,
+                 "assumptions": list(rad.assumptions),
+                 "confidence": round(0.9 * (1 - n_bad / max(len(peaks), 1))
+                                     * (0.8 if rad.assumptions else 1.0), 3)}
+    return StepOutput(m.with_results(peaks=tuple(peaks)), decisions=decisions, warnings=warns)
+
+
+def analyze(m: Measurement, *, profile: str = "tch", min_significance: float = 3.0,
+            standard: str | None = None, instrument: XRDInstrumentFunction | None = None,
+            size_strain: bool | None = None, shape_factor: float = 0.9,
+            peaks: Sequence[XRDPeak] | None = None) -> XRDAnalysis:
+    """Analyse a (processed) pattern: peaks, and optionally calibration and size/strain.
+
+    Parameters
+    ----------
+    m
+        A pattern, ideally after ``xrd.background`` (else a SNIP background is estimated).
+    profile
+        ``"tch"`` (default) or ``"pseudo_voigt"``.
+    min_significance
+        Peak-search threshold in counting standard deviations.
+    standard
+        ``"LaB6"``, ``"Si"`` or ``"CeO2"`` when ``m`` is that standard: fits zero shift,
+        displacement and the lattice parameter, and the instrument function.
+    instrument
+        Instrument function (from a standard's analysis) for instrument-corrected
+        Scherrer and Williamson–Hall.
+    size_strain
+        Compute Scherrer/Williamson–Hall (default: when ``instrument`` is given and
+        ``m`` is not a standard).
+    shape_factor
+        Scherrer constant K.
+    peaks
+        Reuse an already fitted peak list instead of searching again.
+    """
+    rad = radiation(m)
+    warns = list(rad.assumptions)
+    if peaks is None:
+        stored = m.results.get("peaks")
+        peaks = list(stored) if isinstance(stored, tuple) and stored and all(
+            isinstance(p, XRDPeak) for p in stored) and profile == "pseudo_voigt" else None
+    if peaks is None:
+        peaks = find_peaks(m, min_significance=min_significance, profile=profile, rad=rad)
+    if not isinstance(m.results.get("background"), XRDBackground):
+        warns.append("no background step in the processing: SNIP (1 deg) estimated for the analysis")
+    calib = None
+    inst = instrument
+    if standard is not None:
+        if standard not in STANDARDS:
+            raise ProcessingError(f"unknown standard {standard!r}; known: {', '.join(STANDARDS)}")
+        radius = getattr(m.acquisition, "goniometer_radius_mm", None)
+        if radius is None:
+            radius = 240.0
+            warns.append("goniometer radius unknown: 240 mm assumed for the displacement")
+        try:
+            calib = calibrate(peaks, standard=standard, wavelength_angstrom=rad.wavelength_angstrom,
+                              goniometer_radius_mm=radius, refine_lattice=True)
+            if inst is None:
+                inst = instrument_function(peaks, standard=standard)
+        except ValueError as exc:
+            raise ProcessingError(f"calibration against {standard}: {exc}") from None
+    do_size = size_strain if size_strain is not None else (instrument is not None and standard is None)
+    sch = wh = None
+    if do_size:
+        if inst is None:
+            warns.append("no instrument function: sizes are lower bounds, strains upper bounds")
+        try:
+            sch = scherrer(peaks, wavelength_angstrom=rad.wavelength_angstrom, instrument=inst,
+                           shape_factor=shape_factor)
+            wh = williamson_hall(peaks, wavelength_angstrom=rad.wavelength_angstrom, instrument=inst,
+                                 shape_factor=shape_factor)
+        except ValueError as exc:
+            warns.append(f"size/strain: {exc}")
+    return XRDAnalysis(
+        peaks=tuple(peaks), wavelength_angstrom=rad.wavelength_angstrom,
+        wavelength2_angstrom=rad.wavelength2_angstrom, ka2_ka1_ratio=rad.ka2_ka1_ratio, profile=profile,
+        instrument_function=inst, calibration=calib, scherrer=sch, williamson_hall=wh, warnings=tuple(warns),
+    )
