@@ -138,3 +138,17 @@ def test_iucr_round_robin_weight_fractions(shared_data: Path, dev_refdb: Path, n
     assert set(got) == set(_CPD[name])  # every phase, even the 1 wt % ones, and nothing else
     for formula, weighed in _CPD[name].items():
         assert got[formula] == pytest.approx(weighed, abs=4.0), (formula, got)
+
+
+def test_identify_phases_step_stores_results_and_provenance() -> None:
+    from instrumentarium.xrd.phases import identify_phases
+
+    m = _synthetic({"corundum": 0.5, "zincite": 0.5}, seed=7)
+    out = identify_phases(m, elements=("Al", "Zn", "O"))
+    phases = out.results["phases"]
+    assert {p.formula for p in phases} == {"Al2O3", "OZn"}
+    assert out.provenance[-1].step == "xrd.identify_phases"
+    sticks = phases[0].stick_two_theta_deg
+    assert len(sticks) == len(phases[0].stick_intensity) > 3
+    assert min(sticks) >= 10.0 and max(sticks) <= 90.0
+    assert out.results["identification"].rwp < 0.5

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...model import Measurement, ProcessingError
+from ...pipeline import StepOutput, step
 from ._pattern import PreparedPattern, prepare_pattern
 from .calculate import lorentz_polarization, two_theta_deg
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
 
-__all__ = ["LineTable", "PeakMatcher", "identify", "figure_of_merit"]
+__all__ = ["LineTable", "PeakMatcher", "figure_of_merit", "identify", "identify_phases"]
 
 _ELEMENTS = (
     "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
@@ -222,6 +223,7 @@ class _Phase:
     shift: float
     profile: np.ndarray
     tth: np.ndarray
+    inten: np.ndarray
     lines_found: float
     fom: float
     explained: float
@@ -482,7 +484,8 @@ def _identify(
             if coef[-1] <= 0 or found[k] < min_lines_found:
                 continue
             local = _local_gain(pattern, model, mdl, coef[-1] * prof, sel)
-            ph = _Phase(ent, ds, shift, prof, tth, float(found[k]), float(score[k]), float(expl[k]), novelty, local)
+            ph = _Phase(ent, ds, shift, prof, tth, inten, float(found[k]), float(score[k]), float(expl[k]),
+                        novelty, local)
             if debug:
                 print(f"  trial {ent.name[:30]:30s} r={r:.4f} found={found[k]:.2f} nov={novelty:.2f} local={local:.2f}")
             trials.append((r, ph, coef))
@@ -549,6 +552,8 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
     phases = []
     for c, f, p in zip(coef, frac, accepted):
         share = float((c * p.profile[sel]).sum() / net_total)
+        inside = (p.tth >= pattern.two_theta[0]) & (p.tth <= pattern.two_theta[-1])
+        inside &= p.inten >= 1e-3 * p.inten.max() if len(p.inten) else inside
         phases.append(PhaseMatch(
             name=p.entry.name, formula=p.entry.formula, space_group=p.entry.space_group,
             score=round(float(np.clip(p.lines_found * min(1.0, share * 4 + 0.5), 0, 1)), 4),
@@ -556,6 +561,8 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
             scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3),
             lines_found=round(p.lines_found, 4),
             alternatives=tuple(alternatives.get(p.entry.id, ())),
+            stick_two_theta_deg=tuple(round(float(t), 4) for t in p.tth[inside]),
+            stick_intensity=tuple(float(f"{v:.5g}") for v in c * p.inten[inside]),
         ))
     phases.sort(key=lambda ph: -ph.weight_fraction)
     peaks, unexplained = [], []
@@ -582,3 +589,38 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
         wavelength_angstrom=pattern.wavelength_angstrom, n_references=n_refs, database=str(rdb.path),
         confidence=round(float(np.clip(1 - rwp, 0, 1)) * (1 - len(unexplained) / max(len(peaks), 1)), 4),
     )
+
+
+@step("xrd.identify_phases", technique="xrd")
+def identify_phases(
+    m: Measurement,
+    *,
+    elements: tuple[str, ...] | None = None,
+    exclude: tuple[str, ...] | None = None,
+    db: str | None = None,
+    max_phases: int = 6,
+    monochromator_two_theta_deg: float = 0.0,
+) -> StepOutput:
+    """Processing step: :func:`identify`, the result stored as ``results["phases"]`` (the
+    accepted :class:`PhaseMatch` records, with sticks for report overlays) and
+    ``results["identification"]`` (everything, candidates and unexplained peaks included).
+    """
+    result = identify(
+        m, elements=elements, exclude=exclude, db=db, max_phases=max_phases,
+        monochromator_two_theta_deg=monochromator_two_theta_deg,
+    )
+    out = m.with_results(phases=result.phases, identification=result)
+    warnings = []
+    if not result.phases:
+        warnings.append("no reference phase explains the pattern")
+    elif result.unexplained_peaks:
+        warnings.append(
+            f"{len(result.unexplained_peaks)} peak(s) unexplained by the identified phases: "
+            + ", ".join(f"{p.two_theta_deg:.2f}°" for p in result.unexplained_peaks[:10])
+        )
+    decisions = {
+        "phases": [f"{p.name} ({p.formula}, {p.space_group}) {100 * p.weight_fraction:.1f} wt %"
+                   for p in result.phases],
+        "confidence": result.confidence,
+    }
+    return StepOutput(out, decisions=decisions, warnings=warnings)
