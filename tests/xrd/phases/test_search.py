@@ -107,6 +107,7 @@ def test_not_a_pattern_is_refused() -> None:
 # -- real data --------------------------------------------------------------------------
 
 _CPD = {
+    "cpd-2": {"Al2O3": 21.27, "OZn": 19.94, "CaF2": 22.53, "H2MgO2": 36.26},
     "cpd-1a": {"Al2O3": 1.15, "OZn": 4.04, "CaF2": 94.81},
     "cpd-1b": {"Al2O3": 94.31, "OZn": 1.36, "CaF2": 4.33},
     "cpd-1c": {"Al2O3": 5.04, "OZn": 93.59, "CaF2": 1.36},
@@ -127,17 +128,32 @@ def test_cpd_pure_phases_rank_first(shared_data: Path, dev_refdb: Path, name: st
 
 
 @pytest.mark.parametrize("name", sorted(_CPD))
-def test_iucr_round_robin_weight_fractions(shared_data: Path, dev_refdb: Path, name: str) -> None:
-    """IUCr CPD QPA round robin sample 1 (Madsen et al., J. Appl. Cryst. 34 (2001) 409), weighed wt %.
+def test_iucr_round_robin_weight_fractions(shared_data: Path, name: str) -> None:
+    """IUCr CPD QPA round robin (Madsen et al., J. Appl. Cryst. 34 (2001) 409; Scarlett et al.,
+    J. Appl. Cryst. 35 (2002) 383), weighed wt %, against the starter library (out of the box).
 
-    Measured here: |error| ≤ 1.9 wt % on 1a–1c and ≤ 3.7 wt % on 1g (fluorite low).
+    Measured here: |error| ≤ 1.9 wt % for every phase of 1a, 1b, 1c, 1g and 2 (brucite, with
+    its preferred orientation, 35.2 vs 36.26). The issue's target is 3 wt %.
     """
     m = load_columns(shared_data / f"xrd/measured/xy/iucr_cpd_qpa_round_robin/{name}.prn")
-    result = identify(m, elements=["Al", "Zn", "Ca", "O", "F"], db=dev_refdb)
+    result = identify(m, elements=["Al", "Zn", "Ca", "O", "F", "Mg", "H"])
     got = {p.formula: 100 * p.weight_fraction for p in result.phases}
     assert set(got) == set(_CPD[name])  # every phase, even the 1 wt % ones, and nothing else
     for formula, weighed in _CPD[name].items():
-        assert got[formula] == pytest.approx(weighed, abs=4.0), (formula, got)
+        assert got[formula] == pytest.approx(weighed, abs=3.0), (formula, got)
+
+
+def test_iucr_round_robin_with_the_dev_cif_collection(shared_data: Path, dev_refdb: Path) -> None:
+    """The same mixtures searched among the 335 dev CIFs: all phases found, none extra. Fractions
+    depend on the references' displacement parameters: fluorite (GSAS-II tutorial CaF2.cif)
+    comes out 3.7 wt % low in 1g."""
+    for name, truth in _CPD.items():
+        m = load_columns(shared_data / f"xrd/measured/xy/iucr_cpd_qpa_round_robin/{name}.prn")
+        result = identify(m, elements=["Al", "Zn", "Ca", "O", "F", "Mg", "H"], db=dev_refdb)
+        got = {p.formula: 100 * p.weight_fraction for p in result.phases}
+        assert set(got) == set(truth), name
+        for formula, weighed in truth.items():
+            assert got[formula] == pytest.approx(weighed, abs=4.0), (name, formula, got)
 
 
 def test_identify_phases_step_stores_results_and_provenance() -> None:
