@@ -168,6 +168,10 @@ def test_relative_intensities_of_corundum_match_the_measured_pattern(shared_data
         ("magnetite", "amcsd_larixite/Magnetite__Fe3O4__Fd-3m__amcsd945.cif"),
         ("zircon", "amcsd_larixite/Zircon__ZrSiO4__I4_1_amd__amcsd237.cif"),
         ("anatase", "amcsd_larixite/Anatase__TiO2__I4_1_amd__amcsd10736.cif"),
+        ("spinel", "amcsd_larixite/Spinel__MgAl2O4__Fd-3m__amcsd1398.cif"),
+        ("sphalerite", "amcsd_larixite/Sphalerite__ZnS__F-43m__amcsd110.cif"),
+        ("calcite", "amcsd_larixite/Calcite__CaCO3__R-3c__amcsd98.cif"),
+        ("fluorite", "amcsd_larixite/Fluorite__CaF2__Fm-3m__amcsd11683.cif"),
     ],
 )
 def test_starter_structures_match_independent_cifs(shared_data: Path, stem: str, reference: str) -> None:
