@@ -168,3 +168,14 @@ def test_identify_phases_step_stores_results_and_provenance() -> None:
     assert len(sticks) == len(phases[0].stick_intensity) > 3
     assert min(sticks) >= 10.0 and max(sticks) <= 90.0
     assert out.results["identification"].rwp < 0.5
+
+
+def test_identification_survives_a_nexus_round_trip(tmp_path: Path) -> None:
+    from instrumentarium.formats import load, save
+    from instrumentarium.xrd.phases import identify_phases
+
+    out = identify_phases(_synthetic({"corundum": 0.6, "zincite": 0.4}, seed=8), elements=("Al", "Zn", "O"))
+    save(out, tmp_path / "m.nxs")
+    back = load(tmp_path / "m.nxs")
+    assert back.results["identification"] == out.results["identification"]
+    assert tuple(back.results["phases"]) == tuple(out.results["phases"])
