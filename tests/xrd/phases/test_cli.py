@@ -71,3 +71,15 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert "unknown element" in res.output and "Traceback" not in res.output
     res = CliRunner().invoke(main, ["xrd", "identify", str(path), "--db", str(tmp_path / "none.sqlite")])
     assert res.exit_code == 1 and "no such reference database" in res.output
+
+
+def test_identify_uses_the_built_home_database(tmp_path: Path) -> None:
+    folder = tmp_path / "cifs"
+    folder.mkdir()
+    shutil.copy(next(p for p in starter_cif_paths() if p.stem == "hematite"), folder / "hematite.cif")
+    assert CliRunner().invoke(main, ["xrd", "refdb", "build", str(folder), "-j", "1"]).exit_code == 0
+    path = _xy(tmp_path, {"corundum": 1.0})
+    res = CliRunner().invoke(main, ["xrd", "identify", str(path), "--json"])
+    out = json.loads(res.output)
+    assert out["n_references"] == 1 and out["phases"] == []  # only hematite to search: nothing fits
+    assert out["unexplained_peaks"]

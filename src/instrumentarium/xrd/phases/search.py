@@ -390,7 +390,8 @@ def identify(
         Element symbols that are certainly absent.
     db
         A :class:`~instrumentarium.xrd.phases.refdb.ReferenceDB`, or the path of one; None
-        uses the starter library (built in the home on first use).
+        uses ``<home>/refdb/reference.sqlite`` when ``instrumentarium xrd refdb build`` made
+        one, else the starter library (built in the home on first use).
     max_phases
         At most this many phases are accepted.
     shortlist
@@ -407,14 +408,18 @@ def identify(
         Diffracted-beam monochromator angle for the polarisation factor (26.6 for graphite/Cu).
     """
     from .refdb import ReferenceDB
-    from .starter import open_starter_db
 
     if isinstance(elements, str):
         elements = [e for e in elements.replace(" ", ",").split(",") if e]
     if isinstance(exclude, str):
         exclude = [e for e in exclude.replace(" ", ",").split(",") if e]
     own = not isinstance(db, ReferenceDB)
-    rdb = db if isinstance(db, ReferenceDB) else (open_starter_db() if db is None else ReferenceDB(db))
+    if isinstance(db, ReferenceDB):
+        rdb = db
+    elif db is not None:
+        rdb = ReferenceDB(db)
+    else:
+        rdb = _default_db()
     try:
         return _identify(
             m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found,
@@ -423,6 +428,20 @@ def identify(
     finally:
         if own:
             rdb.close()
+
+
+def _default_db():
+    """The home's reference database when one was built there, else the starter library."""
+    from .refdb import ReferenceDB, default_db_path
+    from .starter import open_starter_db
+
+    path = default_db_path()
+    if path.is_file() and path.stat().st_size > 0:
+        rdb = ReferenceDB(path)
+        if len(rdb):
+            return rdb
+        rdb.close()
+    return open_starter_db()
 
 
 def _identify(
