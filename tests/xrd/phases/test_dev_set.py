@@ -93,11 +93,11 @@ def test_mixtures_found_with_few_false_phases(shared_data: Path, dev_refdb: Path
             if len(found) != len(known):
                 misses.append((Path(row["file"]).name, sorted(set(known) - set(found))))
     print(f"{complete}/{n} mixtures complete, {false / n:.2f} false phases per pattern; misses {misses}")
-    # Measured (dev CIFs as the database): 30/35 mixtures complete, 0.23 false phases per
-    # pattern. The issue asks for 85 %; the misses are K2SO4 and Li2TiO3/Li2CO3 in
-    # four-phase Dara mixtures and equal-weight patterns with strong texture.
-    assert n >= 30
-    assert complete / n >= 0.8, misses
+    # Measured (dev CIFs as the database): 39/41 mixtures complete (95 %), 0.37 false phases
+    # per pattern. The issue asks for 85 % and at most 1. The misses: Fe3O4 beside Cr2O3 and
+    # Fe2O3-like lines, Li2TiO3 (only a P1 Materials Project cell in the dev CIFs).
+    assert n >= 40
+    assert complete / n >= 0.85, misses
     assert false / n <= 1.0
 
 
