@@ -80,7 +80,8 @@ def main() -> None:
     os.environ.setdefault("INSTRUMENTARIUM_HOME", str(tmp / "home"))
     from instrumentarium.formats import read
     from instrumentarium.xrd.phases import ReferenceDB, identify, import_cifs
-    from instrumentarium.xrd.phases import search as search_mod
+    from instrumentarium.xrd.phases import _profile_fit as pf
+    from instrumentarium.xrd.phases._pattern import prepare_pattern
 
     cifs = sorted((args.shared / "xrd" / "cif_reference").rglob("*.cif"))
     if not cifs:
@@ -118,13 +119,13 @@ def main() -> None:
 
     # exhaustive baseline: whole-profile fit of every entry, timed on 300 entries
     with ReferenceDB(base) as db:
-        pat = search_mod.prepare_pattern(ms[0])
+        pat = prepare_pattern(ms[0])
         t0 = time.perf_counter()
         ids = db.arrays().ids[:300]
         for eid in ids:
             e = db.entry(int(eid))
-            tth, inten, d = search_mod._lines(e, pat, 1.0, 0.0)
-            search_mod._fit(pat, [search_mod._profile(pat, tth, inten, d)], np.ones(len(pat.two_theta), bool))
+            tth, inten, d = pf.lines(e, pat, 1.0, 0.0)
+            pf.fit(pat, [pf.profile(pat, tth, inten, d)], np.ones(len(pat.two_theta), bool))
         per_entry = (time.perf_counter() - t0) / len(ids)
 
     for n in args.sizes:

@@ -310,10 +310,10 @@ class ReferenceDB:
     def arrays(self):
         """All entries as flat arrays for vectorised search (cached until the next write).
 
-        Returns a :class:`~instrumentarium.xrd.phases.search.LineTable`.
+        Returns a :class:`~instrumentarium.xrd.phases.search.LineTable` (from ``_matching``).
         """
         if self._cache is None:
-            from .search import LineTable
+            from ._matching import LineTable
 
             self._cache = LineTable.from_rows(
                 self._con.execute(
