@@ -73,7 +73,10 @@ def _split(values: str | None) -> list[str] | None:
 @click.argument("pattern", type=click.Path(exists=True, path_type=Path))
 @click.option("--elements", help="Elements the sample may contain, e.g. Al,O (others are excluded).")
 @click.option("--exclude", help="Elements certainly absent, e.g. Fe,Co.")
-@click.option("--db", type=click.Path(dir_okay=False), help="Reference database (default: the starter library).")
+@click.option(
+    "--db", type=click.Path(dir_okay=False),
+    help="Reference database (default: <home>/refdb/reference.sqlite if built, else the starter library).",
+)
 @click.option("--max-phases", type=int, default=6, show_default=True)
 @click.option(
     "--monochromator", "mono", type=float, default=0.0, show_default=True,

@@ -16,7 +16,7 @@ from .calculate import (
 )
 from .refdb import ImportReport, ReferenceDB, ReferenceEntry, import_cifs
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
-from .search import identify
+from .search import identify, identify_phases
 from .starter import open_starter_db, starter_cif_paths
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ReferenceEntry",
     "Reflection",
     "identify",
+    "identify_phases",
     "import_cifs",
     "lorentz_polarization",
     "open_starter_db",

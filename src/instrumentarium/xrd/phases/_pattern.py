@@ -97,9 +97,9 @@ def prepare_pattern(m: Measurement, *, min_snr: float = 4.0) -> PreparedPattern:
         raise ProcessingError("2θ values are not increasing")
     lam, lam2, ratio = _wavelengths(m)
 
-    win = max(5, int(round(0.12 / step)) | 1)
+    win = max(5, round(0.12 / step) | 1)
     smooth = savgol_filter(y, win, 2) if len(y) > win else y.copy()
-    half = max(5, int(round(3.0 / step)))
+    half = max(5, round(3.0 / step))
     bkg, _ = Baseline(x).snip(smooth, max_half_window=half, decreasing=True, smooth_half_window=None)
     bkg = np.minimum(bkg, smooth)
     net = smooth - bkg
@@ -107,8 +107,14 @@ def prepare_pattern(m: Measurement, *, min_snr: float = 4.0) -> PreparedPattern:
     noise = float(1.4826 * np.median(np.abs(resid - np.median(resid)))) or float(np.std(resid)) or 1.0
     weights = 1.0 / np.sqrt(np.maximum(y, 1.0)) if np.all(y >= 0) else np.full_like(y, 1.0 / noise)
 
-    prom = max(min_snr * noise, 0.003 * float(net.max()))
+    # Counting noise grows with the signal: scale √(smoothed counts) to the noise measured on
+    # the whole pattern, so that peaks on a high background need a larger prominence.
+    root = np.sqrt(np.maximum(smooth, 1.0))
+    local = noise * root / max(float(np.median(root)), 1e-12)
+    prom = np.maximum(min_snr * local, 0.003 * float(net.max()))
     idx, _ = find_peaks(net, prominence=prom, distance=max(1, int(0.05 / step)))
+    edge = round(0.3 / step)
+    idx = idx[(idx >= edge) & (idx < len(x) - edge)]
     heights = net[idx]
     # Instrument width from the strongest peaks (FWHM at half height, in points -> deg).
     c0, c1 = 0.1, 0.0

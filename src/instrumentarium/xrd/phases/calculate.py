@@ -143,6 +143,14 @@ def read_structure(path: str | Path):
         if not blocks:
             raise FormatError("the CIF has no atom sites (_atom_site_fract_x ...)", path=path)
         small = gemmi.make_small_structure_from_block(blocks[0])
+        for tag in ("_chemical_name_mineral", "_chemical_name_common", "_chemical_name_systematic"):
+            value = blocks[0].find_value(tag)
+            if value and gemmi.cif.as_string(value).strip() not in ("", "?", "."):
+                small.name = " ".join(gemmi.cif.as_string(value).split())[:80]
+                break
+        else:
+            if not small.name or small.name == "global":
+                small.name = path.stem
     except (RuntimeError, ValueError, IndexError, UnicodeError) as exc:
         if isinstance(exc, FormatError):
             raise
@@ -166,8 +174,6 @@ def read_structure(path: str | Path):
             "no usable space group: no H-M/Hall symbol gemmi knows and no symmetry operations",
             path=path,
         )
-    if not small.name or small.name == "global":
-        small.name = path.stem
     return small
 
 
@@ -259,22 +265,27 @@ def _cell_contents(small, ops, weights) -> Counter:
 
 
 def _formula(counts: Counter) -> str:
-    """Reduced formula, Hill-like order (C, H first when carbon is present, else alphabetical)."""
-    counts = {k: v for k, v in counts.items() if v > 1e-6}
+    """Reduced formula in Hill order (C, H first when carbon is present, else alphabetical)."""
+    counts = {k: float(v) for k, v in counts.items() if v > 1e-6}
     if not counts:
         return ""
-    vals = np.array(list(counts.values()))
+    vals = list(counts.values())
     best = vals
     for z in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 192):
-        r = vals / z
-        if np.all(np.abs(r - np.round(r)) < 0.02 * np.maximum(r, 1)) and np.all(np.round(r) >= 1):
+        r = [v / z for v in vals]
+        if all(abs(x - round(x)) < 0.02 * max(x, 1) and round(x) >= 1 for x in r):
             best = r
-    if not np.allclose(best, np.round(best), atol=0.02):
-        best = vals / vals.min()
-    keys = sorted(counts, key=lambda e: (0 if e == "C" else 1 if e == "H" else 2, e) if "C" in counts else (2, e))
+    if not all(abs(x - round(x)) < 0.02 for x in best):
+        low = min(vals)
+        best = [v / low for v in vals]
+    reduced = dict(zip(counts, best))
+    if "C" in counts:
+        keys = ["C"] + (["H"] if "H" in counts else []) + sorted(k for k in counts if k not in ("C", "H"))
+    else:
+        keys = sorted(counts)
     out = []
     for k in keys:
-        v = best[list(counts).index(k)]
+        v = reduced[k]
         if abs(v - round(v)) < 0.02:
             v = round(v)
             out.append(k if v == 1 else f"{k}{v}")
@@ -307,7 +318,7 @@ def structure_info(small, *, name: str | None = None) -> StructureInfo:
         name=name or small.name,
         formula=_formula(counts),
         elements=tuple(sorted(k for k, v in counts.items() if v > 1e-6)),
-        space_group=sg.short_name() if sg is not None else small.spacegroup_hm.replace(" ", ""),
+        space_group=sg.hm.replace(" ", "") if sg is not None else small.spacegroup_hm.replace(" ", ""),
         space_group_number=int(sg.number) if sg is not None else _number_from_symbol(small.spacegroup_hm),
         cell=(c.a, c.b, c.c, c.alpha, c.beta, c.gamma),
         volume_angstrom3=float(vol),
@@ -341,6 +352,7 @@ def reflections(
     wavelength_angstrom: float = CU_KA1_ANGSTROM,
     d_min_angstrom: float = 1.0,
     anomalous: bool = True,
+    debye_waller: bool = True,
 ) -> Reflection:
     """Compute the powder reflections of a structure down to ``d_min_angstrom``.
 
@@ -354,6 +366,9 @@ def reflections(
         Smallest lattice spacing kept (Å).
     anomalous
         Include f' and f'' (recommended: e.g. Fe, Co, Mn with Cu Kα).
+    debye_waller
+        Apply the atomic displacement parameters of the CIF (off only to compare with
+        programs that ignore them).
 
     Returns
     -------
@@ -383,7 +398,11 @@ def reflections(
     stol2 = 1.0 / (4.0 * d**2)
     rec = small.cell.reciprocal()
     astar = np.array([rec.a, rec.b, rec.c])
-    rot, tra = _op_arrays(ops)
+    # Centring translations only multiply F of the allowed reflections by their number, so
+    # the sum runs over the primitive operations (2-4x fewer for C, I, F, R lattices).
+    n_cen = max(len(gops.cen_ops), 1)
+    rot = np.array([op.rot for op in gops.sym_ops], dtype=float) / 24.0
+    tra = np.array([op.tran for op in gops.sym_ops], dtype=float) / 24.0
     hf = hkl.astype(float)
     hrot = np.einsum("nj,oji->oni", hf, rot)  # (nop, n, 3): h·R
     htra = hf @ tra.T  # (n, nop): h·t
@@ -398,14 +417,16 @@ def reflections(
         x = np.array(site.fract.tolist())
         phase = np.exp(2j * np.pi * (hrot @ x + htra.T))  # (nop, n)
         an = site.aniso
-        if an.nonzero():
+        if not debye_waller:
+            term = phase.sum(axis=0)
+        elif an.nonzero():
             u = np.array([[an.u11, an.u12, an.u13], [an.u12, an.u22, an.u23], [an.u13, an.u23, an.u33]])
             beta = 2.0 * np.pi**2 * u * np.outer(astar, astar)
             dw = np.exp(-np.einsum("oni,ij,onj->on", hrot, beta, hrot))
             term = (phase * dw).sum(axis=0)
         else:
             term = phase.sum(axis=0) * np.exp(-8.0 * np.pi**2 * site.u_iso * stol2)
-        F += site.occ * w * fcache[el.name] * term
+        F += site.occ * w * n_cen * fcache[el.name] * term
     f2 = np.abs(F) ** 2
     mult = _multiplicities(hkl, ops)
     keep = f2 > 1e-6 * max(f2.max(), 1e-12)

@@ -46,7 +46,8 @@ __all__ = [
     "import_cifs",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+TOP_LINES = 25  # strongest lines kept for the peak-list figure of merit
 D_MIN_ANGSTROM = 1.0  # 2θ ≈ 100° with Cu Kα1; the search range of typical lab patterns
 
 _SCHEMA = """
@@ -67,7 +68,10 @@ CREATE TABLE IF NOT EXISTS entries (
     group_id INTEGER,
     n_lines INTEGER,
     d BLOB,
-    mf2 BLOB
+    mf2 BLOB,
+    n_top INTEGER,
+    top_d BLOB,
+    top_mf2 BLOB
 );
 CREATE INDEX IF NOT EXISTS entries_formula_sg ON entries (formula, space_group_number);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, error TEXT);
@@ -159,9 +163,11 @@ def compute_entry(path: str | Path) -> dict:
     mf2 = r.multiplicity * r.f_squared
     if len(mf2) == 0 or not np.all(np.isfinite(mf2)) or not np.isfinite(info.density_g_cm3):
         raise FormatError("no diffraction lines above d = 1 Å or non-finite intensities", path=path)
-    tth, inten = r.intensity()
+    _, inten = r.intensity()
     # Drop lines that can never matter (< 0.05 % of the strongest): keeps big cells small.
     keep = mf2 * lorentz_polarization(two_theta_deg(r.d_angstrom)) >= 5e-4 * inten.max()
+    top = np.sort(np.argsort(-(mf2 * lorentz_polarization(np.nan_to_num(two_theta_deg(r.d_angstrom), nan=179.0))))[
+        :TOP_LINES])
     rir = float(inten.max() / info.volume_angstrom3**2 / info.density_g_cm3 / _corundum_reference())
     return {
         "path": str(path.resolve()),
@@ -178,6 +184,11 @@ def compute_entry(path: str | Path) -> dict:
         "d": r.d_angstrom[keep].astype(np.float32).tobytes(),
         "mf2": mf2[keep].astype(np.float32).tobytes(),
         "n_lines": int(keep.sum()),
+        # strongest lines at Cu Kα1, sorted by d so that lines of one entry hitting the same
+        # observed peak are neighbours in the search
+        "n_top": len(top),
+        "top_d": r.d_angstrom[top].astype(np.float32).tobytes(),
+        "top_mf2": mf2[top].astype(np.float32).tobytes(),
     }
 
 
@@ -259,11 +270,12 @@ class ReferenceDB:
             cur.execute(
                 "INSERT OR REPLACE INTO entries (path, sha256, name, formula, elements, space_group, "
                 "space_group_number, a, b, c, alpha, beta, gamma, volume, density, rir, group_id, n_lines, "
-                "d, mf2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "d, mf2, n_top, top_d, top_mf2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     row["path"], row["sha256"], row["name"], row["formula"], row["elements"],
                     row["space_group"], row["space_group_number"], *row["cell"], row["volume"],
                     row["density"], row["rir"], group, row["n_lines"], row["d"], row["mf2"],
+                    row["n_top"], row["top_d"], row["top_mf2"],
                 ),
             )
             if group is None:
@@ -298,14 +310,14 @@ class ReferenceDB:
     def arrays(self):
         """All entries as flat arrays for vectorised search (cached until the next write).
 
-        Returns a :class:`~instrumentarium.xrd.phases.search.LineTable`.
+        Returns a :class:`~instrumentarium.xrd.phases.search.LineTable` (from ``_matching``).
         """
         if self._cache is None:
-            from .search import LineTable
+            from ._matching import LineTable
 
             self._cache = LineTable.from_rows(
                 self._con.execute(
-                    "SELECT id, elements, volume, group_id, d, mf2 FROM entries ORDER BY id"
+                    "SELECT id, elements, group_id, n_top, top_d, top_mf2 FROM entries ORDER BY id"
                 ).fetchall()
             )
         return self._cache

@@ -45,7 +45,11 @@ class Candidate:
 @register_record("xrd.phase.match")
 @dataclass(frozen=True)
 class PhaseMatch:
-    """An accepted phase with its semi-quantitative weight fraction (RIR method, 0–1)."""
+    """An accepted phase with its semi-quantitative weight fraction (RIR method, 0–1).
+
+    ``stick_two_theta_deg``/``stick_intensity`` are its Kα1 lines as fitted (lattice scale and
+    zero shift applied; integrated intensity in the pattern's units), for overlays in reports.
+    """
 
     name: str
     formula: str
@@ -59,6 +63,8 @@ class PhaseMatch:
     zero_shift_deg: float
     lines_found: float
     alternatives: tuple[str, ...] = ()
+    stick_two_theta_deg: tuple[float, ...] = ()
+    stick_intensity: tuple[float, ...] = ()
 
 
 @register_record("xrd.phase.identification")

@@ -24,279 +24,17 @@ whole pattern instead of one line per phase.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ...model import Measurement, ProcessingError
-from ._pattern import PreparedPattern, prepare_pattern
-from .calculate import lorentz_polarization, two_theta_deg
+from ...model import Measurement
+from ...pipeline import StepOutput, step
+from . import _profile_fit as pf
+from ._matching import LineTable, PeakMatcher, figure_of_merit
+from ._pattern import prepare_pattern
+from .calculate import two_theta_deg
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
 
-__all__ = ["LineTable", "identify", "figure_of_merit"]
-
-TOP_LINES = 25
-_ELEMENTS = (
-    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
-    "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb "
-    "Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr"
-).split()
-_Z = {e: i + 1 for i, e in enumerate(_ELEMENTS)}
-
-
-def _z(symbol: str) -> int:
-    s = symbol.strip()
-    s = s[:1].upper() + s[1:].lower()
-    if s == "D":
-        s = "H"
-    if s not in _Z:
-        raise ProcessingError(f"unknown element symbol {symbol!r}; use symbols such as Al, O, Fe")
-    return _Z[s]
-
-
-@dataclass(frozen=True)
-class LineTable:
-    """The strongest lines of every reference, flattened for vectorised scoring.
-
-    ``line_entry`` indexes ``ids``; intensities are ``m|F|²`` (Lp applied at search time).
-    """
-
-    ids: np.ndarray
-    group: np.ndarray
-    elem_entry: np.ndarray
-    elem_z: np.ndarray
-    line_entry: np.ndarray
-    line_d: np.ndarray
-    line_mf2: np.ndarray
-
-    @classmethod
-    def from_rows(cls, rows) -> LineTable:
-        """Build from ``(id, elements, volume, group_id, d_blob, mf2_blob)`` rows."""
-        ids, groups, ee, ez, le, ld, lm = [], [], [], [], [], [], []
-        for i, (eid, elements, _vol, gid, dblob, mblob) in enumerate(rows):
-            ids.append(eid)
-            groups.append(gid)
-            zs = [_Z.get("H" if e == "D" else e, 0) for e in elements.split(",") if e]  # 0: unknown
-            ee.append(np.full(len(zs), i, np.int32))
-            ez.append(np.array(zs, np.int16))
-            d = np.frombuffer(dblob, np.float32)
-            mf2 = np.frombuffer(mblob, np.float32)
-            # Strongest lines at Cu Kα1 (Lp changes the ranking only mildly with λ).
-            cu = mf2 * lorentz_polarization(np.nan_to_num(two_theta_deg(d), nan=179.0))
-            top = np.argsort(-cu)[:TOP_LINES]
-            le.append(np.full(len(top), i, np.int32))
-            ld.append(d[top])
-            lm.append(mf2[top])
-        cat = np.concatenate
-        return cls(
-            ids=np.array(ids, np.int64), group=np.array(groups, np.int64),
-            elem_entry=cat(ee) if ee else np.zeros(0, np.int32), elem_z=cat(ez) if ez else np.zeros(0, np.int16),
-            line_entry=cat(le) if le else np.zeros(0, np.int32), line_d=cat(ld) if ld else np.zeros(0, np.float32),
-            line_mf2=cat(lm) if lm else np.zeros(0, np.float32),
-        )
-
-    def allowed(self, elements=None, exclude=None) -> np.ndarray:
-        """Boolean mask of entries whose elements are all in ``elements`` and none in ``exclude``."""
-        ok = np.ones(len(self.ids), bool)
-        if elements:
-            allowed_z = np.zeros(120, bool)
-            allowed_z[[_z(e) for e in elements]] = True
-            bad = np.bincount(self.elem_entry, weights=~allowed_z[self.elem_z], minlength=len(self.ids))
-            ok &= bad == 0
-        if exclude:
-            excl = np.zeros(120, bool)
-            excl[[_z(e) for e in exclude]] = True
-            bad = np.bincount(self.elem_entry, weights=excl[self.elem_z], minlength=len(self.ids))
-            ok &= bad == 0
-        return ok
-
-
-def _tolerance_deg(two_theta) -> np.ndarray:
-    """Position tolerance: instrument/zero errors plus a 0.3 % cell mismatch (Δ2θ = 2 tanθ Δd/d)."""
-    return 0.1 + np.degrees(2 * np.tan(np.radians(np.asarray(two_theta) / 2)) * 0.003)
-
-
-def figure_of_merit(
-    table: LineTable,
-    pattern: PreparedPattern,
-    peak_weight: np.ndarray,
-    mask: np.ndarray,
-    shifts_deg=(-0.12, 0.0, 0.12),
-):
-    """Return (score, lines_found, explained) per entry of ``table`` (zeros where masked out).
-
-    ``peak_weight`` weights the observed peaks (their still-unexplained height). The score is
-    the best over a few 2θ zero shifts (sample displacement of a few tenths of a degree is
-    common on laboratory instruments).
-    """
-    best = None
-    for shift in shifts_deg:
-        res = _fom(table, pattern, peak_weight, mask, shift)
-        if best is None:
-            best = res
-        else:
-            better = res[0] > best[0]
-            best = tuple(np.where(better, a, b) for a, b in zip(res, best))
-    return best
-
-
-def _fom(table, pattern, peak_weight, mask, shift):
-    n = len(table.ids)
-    peaks = pattern.peak_two_theta
-    if len(peaks) == 0 or n == 0:
-        z = np.zeros(n)
-        return z, z, z
-    lo, hi = pattern.two_theta[0] + 0.3, pattern.two_theta[-1] - 0.3
-    tth = two_theta_deg(table.line_d.astype(float), pattern.wavelength_angstrom)
-    inten = table.line_mf2 * lorentz_polarization(np.nan_to_num(tth, nan=90.0))
-    tth = tth + shift
-    use = np.isfinite(tth) & (tth >= lo) & (tth <= hi) & mask[table.line_entry]
-    e, t, w = table.line_entry[use], tth[use], inten[use]
-    j = np.clip(np.searchsorted(peaks, t), 1, len(peaks) - 1)
-    left, right = peaks[j - 1], peaks[j]
-    nearest = np.where(np.abs(t - left) <= np.abs(right - t), j - 1, j)
-    matched = np.abs(peaks[nearest] - t) <= _tolerance_deg(t)
-    total = np.bincount(e, weights=w, minlength=n)
-    found = np.bincount(e, weights=w * matched, minlength=n)
-    nlines = np.bincount(e, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lines_found = np.where(total > 0, found / total, 0.0) * np.minimum(1.0, nlines / 3.0)
-    keys = np.unique(e[matched].astype(np.int64) * len(peaks) + nearest[matched])
-    pw = np.asarray(peak_weight, float)
-    explained = np.bincount(keys // len(peaks), weights=pw[keys % len(peaks)], minlength=n) / max(pw.sum(), 1e-12)
-    score = lines_found**2 * np.sqrt(np.clip(explained, 0, 1))
-    return np.where(mask, score, 0.0), lines_found, explained
-
-
-# -- whole-profile stage ------------------------------------------------------------------
-
-
-@dataclass
-class _Phase:
-    entry: object  # ReferenceEntry
-    d_scale: float
-    shift: float
-    profile: np.ndarray
-    tth: np.ndarray
-    lines_found: float
-    fom: float
-    explained: float
-
-
-def _lines(entry, pattern: PreparedPattern, d_scale: float, mono: float, shift: float = 0.0):
-    tth = two_theta_deg(entry.d_angstrom * d_scale, pattern.wavelength_angstrom) + shift
-    ok = np.isfinite(tth) & (tth > pattern.two_theta[0] - 1) & (tth < pattern.two_theta[-1] + 1)
-    lp = lorentz_polarization(tth[ok] - shift, monochromator_two_theta_deg=mono)
-    return tth[ok], entry.mf2[ok] * lp / entry.volume_angstrom3**2, entry.d_angstrom[ok] * d_scale
-
-
-def _profile(pattern: PreparedPattern, tth, inten, d) -> np.ndarray:
-    """Pseudo-Voigt (η = 0.5) lines on the pattern grid, Kα2 added, vectorised by windows."""
-    x = pattern.two_theta
-    step = float(np.median(np.diff(x)))
-    centers, areas = [tth], [inten]
-    if pattern.wavelength2_angstrom:
-        t2 = two_theta_deg(d, pattern.wavelength2_angstrom)
-        ok = np.isfinite(t2)
-        centers.append(t2[ok])
-        areas.append(inten[ok] * pattern.ka2_ratio)
-    c, a = np.concatenate(centers), np.concatenate(areas)
-    out = np.zeros_like(x)
-    if len(c) == 0:
-        return out
-    fw = pattern.fwhm(c)
-    half = int(np.ceil(8 * fw.max() / step))
-    i0 = np.searchsorted(x, c)
-    offs = np.arange(-half, half + 1)
-    idx = i0[:, None] + offs[None, :]
-    valid = (idx >= 0) & (idx < len(x))
-    idxc = np.clip(idx, 0, len(x) - 1)
-    dx = x[idxc] - c[:, None]
-    w = fw[:, None]
-    g = np.sqrt(4 * np.log(2) / np.pi) / w * np.exp(-4 * np.log(2) * dx**2 / w**2)
-    lor = (2 / np.pi) * w / (w**2 + 4 * dx**2)
-    vals = a[:, None] * (0.5 * g + 0.5 * lor) * valid
-    np.add.at(out, idxc.ravel(), vals.ravel())
-    return out
-
-
-def _best_alignment(entry, pattern: PreparedPattern, resid: np.ndarray, mono: float) -> tuple[float, float]:
-    """Lattice scale (0.99–1.01) and zero shift (±0.3°) that put the lines on the residual.
-
-    A stick correlation (line intensities times the positive residual at the line positions)
-    over a grid; the profile fit then only needs linear scale factors.
-    """
-    tth, inten, _ = _lines(entry, pattern, 1.0, mono)
-    if len(tth) == 0:
-        return 1.0, 0.0
-    scales = np.linspace(0.99, 1.01, 41)
-    shifts = np.linspace(-0.3, 0.3, 13)
-    s = np.sin(np.radians(tth / 2))[None, :] / scales[:, None]
-    t = 2 * np.degrees(np.arcsin(np.clip(s, -1, 1)))  # (nscale, nline)
-    t = t[:, None, :] + shifts[None, :, None]  # (nscale, nshift, nline)
-    r = np.interp(t, pattern.two_theta, np.maximum(resid, 0))
-    corr = (r * inten).sum(axis=2)
-    # Prefer the unshifted, unscaled solution when the correlation is flat.
-    corr = corr * (1 - 0.02 * np.abs(scales - 1)[:, None] / 0.01 - 0.02 * np.abs(shifts)[None, :] / 0.3)
-    i, j = np.unravel_index(int(np.argmax(corr)), corr.shape)
-    return float(scales[i]), float(shifts[j])
-
-
-def _all_lines(pattern: PreparedPattern, tth: np.ndarray) -> np.ndarray:
-    """Kα1 line positions plus their Kα2 partners (deg)."""
-    if not pattern.wavelength2_angstrom or len(tth) == 0:
-        return tth
-    d = pattern.wavelength_angstrom / (2 * np.sin(np.radians(tth / 2)))
-    t2 = two_theta_deg(d, pattern.wavelength2_angstrom)
-    return np.concatenate([tth, t2[np.isfinite(t2)]])
-
-
-def _near(points: np.ndarray, lines: np.ndarray) -> np.ndarray:
-    """For each point, whether a line lies within the search tolerance."""
-    if len(lines) == 0 or len(points) == 0:
-        return np.zeros(len(points), bool)
-    lines = np.sort(lines)
-    j = np.clip(np.searchsorted(lines, points), 1, max(len(lines) - 1, 1))
-    dist = np.minimum(np.abs(points - lines[j - 1]), np.abs(lines[np.minimum(j, len(lines) - 1)] - points))
-    return dist <= _tolerance_deg(points)
-
-
-def _peaks_explained(pattern: PreparedPattern, phases) -> np.ndarray:
-    """Observed peaks that a line (Kα1 or Kα2) of one of ``phases`` explains."""
-    out = np.zeros(len(pattern.peak_two_theta), bool)
-    for ph in phases:
-        out |= _near(pattern.peak_two_theta, _all_lines(pattern, ph.tth))
-    return out
-
-
-def _novelty(pattern: PreparedPattern, tth, inten, taken: np.ndarray) -> float:
-    """Intensity share of a candidate's lines that fall on observed peaks nobody explains yet."""
-    peaks = pattern.peak_two_theta
-    inr = (tth > pattern.two_theta[0]) & (tth < pattern.two_theta[-1])
-    if len(peaks) == 0 or not inr.any():
-        return 0.0
-    t, w = tth[inr], inten[inr]
-    j = np.clip(np.searchsorted(peaks, t), 1, max(len(peaks) - 1, 1))
-    nearest = np.where(np.abs(t - peaks[j - 1]) <= np.abs(peaks[np.minimum(j, len(peaks) - 1)] - t), j - 1, j)
-    nearest = np.minimum(nearest, len(peaks) - 1)
-    hit = (np.abs(peaks[nearest] - t) <= _tolerance_deg(t)) & ~taken[nearest]
-    return float(w[hit].sum() / max(w.sum(), 1e-30))
-
-
-def _fit(pattern: PreparedPattern, profiles: list[np.ndarray], sel: np.ndarray):
-    from scipy.optimize import nnls
-
-    w = pattern.weights[sel]
-    y = pattern.net[sel]
-    if not profiles:
-        return np.zeros(0), np.zeros_like(pattern.net), 1.0
-    a = np.stack([p[sel] for p in profiles], axis=1)
-    norm = np.maximum(a.max(axis=0), 1e-30)
-    coef, _ = nnls(a * w[:, None] / norm, y * w, maxiter=50 * a.shape[1])
-    coef = coef / norm
-    model = np.stack(profiles, axis=1) @ coef
-    rwp = float(np.sqrt(np.sum((w * (y - model[sel])) ** 2) / max(np.sum((w * y) ** 2), 1e-30)))
-    return coef, model, rwp
+__all__ = ["LineTable", "PeakMatcher", "figure_of_merit", "identify", "identify_phases"]
 
 
 def identify(
@@ -306,9 +44,10 @@ def identify(
     db=None,
     *,
     max_phases: int = 6,
-    shortlist: int = 30,
+    shortlist: int = 20,
     min_gain: float = 0.03,
     min_novelty: float = 0.2,
+    min_lines_found: float = 0.3,
     monochromator_two_theta_deg: float = 0.0,
 ) -> Identification:
     """Identify the crystalline phases of a powder pattern and estimate their weight fractions.
@@ -325,7 +64,8 @@ def identify(
         Element symbols that are certainly absent.
     db
         A :class:`~instrumentarium.xrd.phases.refdb.ReferenceDB`, or the path of one; None
-        uses the starter library (built in the home on first use).
+        uses ``<home>/refdb/reference.sqlite`` when ``instrumentarium xrd refdb build`` made
+        one, else the starter library (built in the home on first use).
     max_phases
         At most this many phases are accepted.
     shortlist
@@ -336,28 +76,54 @@ def identify(
         ... and if at least this share of its line intensity falls on observed peaks that the
         phases already accepted do not explain (an isostructural look-alike, such as Si under
         fluorite or chromite under magnetite, explains nothing new and is refused).
+    min_lines_found
+        Share of a reference's line intensity that must fall on observed peaks.
     monochromator_two_theta_deg
         Diffracted-beam monochromator angle for the polarisation factor (26.6 for graphite/Cu).
     """
     from .refdb import ReferenceDB
-    from .starter import open_starter_db
 
     if isinstance(elements, str):
         elements = [e for e in elements.replace(" ", ",").split(",") if e]
     if isinstance(exclude, str):
         exclude = [e for e in exclude.replace(" ", ",").split(",") if e]
     own = not isinstance(db, ReferenceDB)
-    rdb = db if isinstance(db, ReferenceDB) else (open_starter_db() if db is None else ReferenceDB(db))
+    if isinstance(db, ReferenceDB):
+        rdb = db
+    elif db is not None:
+        rdb = ReferenceDB(db)
+    else:
+        rdb = _default_db()
     try:
         return _identify(
-            m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, monochromator_two_theta_deg
+            m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found,
+            monochromator_two_theta_deg,
         )
     finally:
         if own:
             rdb.close()
 
 
-def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, mono) -> Identification:
+def _default_db():
+    """The home's reference database when one was built there, else the starter library."""
+    from .refdb import ReferenceDB, default_db_path
+    from .starter import open_starter_db
+
+    path = default_db_path()
+    if path.is_file() and path.stat().st_size > 0:
+        rdb = ReferenceDB(path)
+        if len(rdb):
+            return rdb
+        rdb.close()
+    return open_starter_db()
+
+
+def _identify(
+    m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found, mono
+) -> Identification:
+    import os
+
+    debug = bool(os.environ.get("INSTRUMENTARIUM_DEBUG_SEARCH"))
     pattern = prepare_pattern(m)
     table = rdb.arrays()
     mask = table.allowed(elements, exclude)
@@ -367,7 +133,8 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
     dmin_tth = two_theta_deg(1.0, pattern.wavelength_angstrom)
     sel = x <= (dmin_tth if np.isfinite(dmin_tth) else x[-1]) - 0.5
     peak_idx = np.searchsorted(x, pattern.peak_two_theta)
-    accepted: list[_Phase] = []
+    matcher = PeakMatcher(table, pattern, mask)
+    accepted: list[pf.Hypothesis] = []
     candidates: list[Candidate] = []
     alternatives: dict[int, list[str]] = {}
     model = np.zeros_like(x)
@@ -387,61 +154,87 @@ def _identify(m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_no
         round_mask = mask.copy()
         for ph in accepted:
             round_mask &= table.group != ph.entry.group_id
-        score, found, expl = figure_of_merit(table, pattern, peak_w, round_mask)
+        score, found, expl = matcher.score(peak_w, round_mask)
         order = np.argsort(-score)
         order = order[score[order] > 0]
         _, first = np.unique(table.group[order], return_index=True)
         short = order[np.sort(first)][:shortlist]
         trials = []
-        taken = _peaks_explained(pattern, accepted)
+        # A peak is taken when the phases accepted so far model at least half of it (a weak
+        # line of a phase that merely lies near a peak does not explain it).
+        taken = model[peak_idx] >= 0.5 * pattern.net[peak_idx] if len(peak_idx) else np.zeros(0, bool)
         for k in short:
-            ent = entry(int(table.ids[k]))
-            ds, shift = _best_alignment(ent, pattern, resid, mono)
-            tth, inten, d = _lines(ent, pattern, ds, mono, shift)
-            if accepted and _novelty(pattern, tth, inten, taken) < min_novelty:
-                continue  # its lines only coincide with phases already there (e.g. Si under CaF2)
-            prof = _profile(pattern, tth, inten, d)
-            coef, mdl, r = _fit(pattern, [p.profile for p in accepted] + [prof], sel)
-            if coef[-1] <= 0:
+            if found[k] < min_lines_found:
                 continue
-            trials.append((r, _Phase(ent, ds, shift, prof, tth, float(found[k]), float(score[k]), float(expl[k])), coef))
+            ent = entry(int(table.ids[k]))
+            ds, shift = pf.align(ent, pattern, resid, mono, accepted[0].shift if accepted else None)
+            tth, inten, d = pf.lines(ent, pattern, ds, mono, shift)
+            novelty = pf.novelty(pattern, tth, inten, taken)
+            if novelty < min_novelty:
+                continue  # its lines only coincide with phases already there (e.g. Si under CaF2)
+            prof = pf.profile(pattern, tth, inten, d)
+            coef, mdl, r = pf.fit(pattern, [p.profile for p in accepted] + [prof], sel)
+            if coef[-1] <= 0 or found[k] < min_lines_found:
+                continue
+            local = pf.local_gain(pattern, model, mdl, coef[-1] * prof, sel)
+            ph = pf.Hypothesis(ent, ds, shift, prof, tth, inten, float(found[k]), float(score[k]), float(expl[k]),
+                        novelty, local)
+            if debug:
+                print(f"  trial {ent.name[:30]:30s} r={r:.4f} found={found[k]:.2f} nov={novelty:.2f} local={local:.2f}")
+            trials.append((r, ph, coef))
         if not trials:
             break
-        trials.sort(key=lambda t: t[0])
-        best_r, best, _ = trials[0]
+        # Rank by Rwp, a lattice or zero mismatch costing a little: among look-alikes
+        # (magnetite/chromite) the reference that fits without stretching wins.
+        trials.sort(key=lambda t: t[0] * (1 + 10 * abs(t[1].d_scale - 1) + 0.05 * abs(t[1].shift)))
+
+        def acceptable(r: float, ph: pf.Hypothesis, rwp: float = rwp) -> bool:
+            # Either the phase lowers Rwp clearly, or its strong lines are nearly all there,
+            # mostly on peaks nothing else explains, and the fit improves a lot where its own
+            # peaks are (a real minor phase whose global Rwp gain is drowned by the misfit of
+            # the major ones, e.g. 5 wt % corundum in zincite).
+            g = (rwp - r) / rwp
+            if g >= min_gain:
+                return True
+            return ph.lines_found >= 0.6 and ph.novelty >= 0.5 and ph.local_gain >= 0.3 and g > 0.001
+
+        chosen = next((t for t in trials if acceptable(t[0], t[1])), None)
+        best_r, best, _ = chosen or trials[0]
         gain = (rwp - best_r) / rwp
         for r, ph, _ in trials[:8]:
             g = (rwp - r) / rwp
             candidates.append(Candidate(
                 name=ph.entry.name, formula=ph.entry.formula, space_group=ph.entry.space_group,
-                score=round(float(ph.lines_found * np.sqrt(max(g, 0) / max(gain, 1e-9))), 4),
+                score=round(float(np.clip(ph.lines_found * np.sqrt(max(g, 0) / max(gain, 1e-9)), 0, 1)), 4),
                 reference_id=ph.entry.id, lines_found=round(ph.lines_found, 4),
                 pattern_explained=round(ph.explained, 4), profile_gain=round(float(g), 4),
                 alternative_to=None if ph is best else best.entry.name,
             ))
-        if gain < min_gain or best.lines_found < 0.3:
+        if chosen is None:
             break
         alternatives[best.entry.id] = [
             f"{ph.entry.name} ({ph.entry.formula}, {ph.entry.space_group})"
-            for r, ph, _ in trials[1:6]
-            if (rwp - r) >= 0.8 * (rwp - best_r) and ph.entry.formula == best.entry.formula
-        ]
+            for r, ph, _ in trials
+            if ph is not best and (rwp - r) >= 0.8 * (rwp - best_r) and ph.entry.formula == best.entry.formula
+        ][:5]
         accepted.append(best)
-        _, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
+        _, model, rwp = pf.fit(pattern, [p.profile for p in accepted], sel)
 
-    # Drop phases that the others make redundant.
+    # Drop phases that the others make redundant (little global and little local gain).
     changed = True
     while changed and len(accepted) > 1:
         changed = False
+        coef_all, model_all, _ = pf.fit(pattern, [p.profile for p in accepted], sel)
         for i in range(len(accepted)):
             rest = accepted[:i] + accepted[i + 1 :]
-            _, _, r = _fit(pattern, [p.profile for p in rest], sel)
-            if (r - rwp) / max(rwp, 1e-12) < min_gain / 2:
+            _, model_rest, r = pf.fit(pattern, [p.profile for p in rest], sel)
+            local = pf.local_gain(pattern, model_rest, model_all, coef_all[i] * accepted[i].profile, sel)
+            if (r - rwp) / max(rwp, 1e-12) < min_gain / 2 and local < 0.3:
                 accepted = rest
-                _, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
+                _, model, rwp = pf.fit(pattern, [p.profile for p in accepted], sel)
                 changed = True
                 break
-    coef, model, rwp = _fit(pattern, [p.profile for p in accepted], sel)
+    coef, model, rwp = pf.fit(pattern, [p.profile for p in accepted], sel)
     return _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, n_refs, sel)
 
 
@@ -452,25 +245,24 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
     phases = []
     for c, f, p in zip(coef, frac, accepted):
         share = float((c * p.profile[sel]).sum() / net_total)
+        inside = (p.tth >= pattern.two_theta[0]) & (p.tth <= pattern.two_theta[-1])
+        inside &= p.inten >= 1e-3 * p.inten.max() if len(p.inten) else inside
         phases.append(PhaseMatch(
             name=p.entry.name, formula=p.entry.formula, space_group=p.entry.space_group,
             score=round(float(np.clip(p.lines_found * min(1.0, share * 4 + 0.5), 0, 1)), 4),
             weight_fraction=round(float(f), 4), reference_id=p.entry.id, rir=round(p.entry.rir, 4),
-            scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3), lines_found=round(p.lines_found, 4),
+            scale=float(c), d_scale=round(p.d_scale, 5), zero_shift_deg=round(p.shift, 3),
+            lines_found=round(p.lines_found, 4),
             alternatives=tuple(alternatives.get(p.entry.id, ())),
+            stick_two_theta_deg=tuple(round(float(t), 4) for t in p.tth[inside]),
+            stick_intensity=tuple(float(f"{v:.5g}") for v in c * p.inten[inside]),
         ))
     phases.sort(key=lambda ph: -ph.weight_fraction)
     peaks, unexplained = [], []
     idx = np.searchsorted(pattern.two_theta, pattern.peak_two_theta)
-    for t, h, i in zip(pattern.peak_two_theta, pattern.peak_height, idx):
-        by = []
-        for p in accepted:
-            lines = p.tth
-            if pattern.wavelength2_angstrom:
-                lines = np.concatenate([lines, two_theta_deg(
-                    pattern.wavelength_angstrom / (2 * np.sin(np.radians(lines / 2))), pattern.wavelength2_angstrom)])
-            if len(lines) and np.min(np.abs(lines - t)) <= _tolerance_deg(t):
-                by.append(p.entry.name)
+    near = [pf.near(pattern.peak_two_theta, pf.all_lines(pattern, p.tth)) for p in accepted]
+    for n_pk, (t, h, i) in enumerate(zip(pattern.peak_two_theta, pattern.peak_height, idx)):
+        by = [p.entry.name for p, hit in zip(accepted, near) if hit[n_pk]]
         d = pattern.wavelength_angstrom / (2 * np.sin(np.radians(t / 2)))
         pk = ObservedPeak(round(float(t), 4), round(float(d), 5), round(float(h), 3), tuple(by))
         peaks.append(pk)
@@ -490,3 +282,38 @@ def _result(pattern, rdb, accepted, coef, model, rwp, candidates, alternatives, 
         wavelength_angstrom=pattern.wavelength_angstrom, n_references=n_refs, database=str(rdb.path),
         confidence=round(float(np.clip(1 - rwp, 0, 1)) * (1 - len(unexplained) / max(len(peaks), 1)), 4),
     )
+
+
+@step("xrd.identify_phases", technique="xrd")
+def identify_phases(
+    m: Measurement,
+    *,
+    elements: tuple[str, ...] | None = None,
+    exclude: tuple[str, ...] | None = None,
+    db: str | None = None,
+    max_phases: int = 6,
+    monochromator_two_theta_deg: float = 0.0,
+) -> StepOutput:
+    """Processing step: :func:`identify`, the result stored as ``results["phases"]`` (the
+    accepted :class:`PhaseMatch` records, with sticks for report overlays) and
+    ``results["identification"]`` (everything, candidates and unexplained peaks included).
+    """
+    result = identify(
+        m, elements=elements, exclude=exclude, db=db, max_phases=max_phases,
+        monochromator_two_theta_deg=monochromator_two_theta_deg,
+    )
+    out = m.with_results(phases=result.phases, identification=result)
+    warnings = []
+    if not result.phases:
+        warnings.append("no reference phase explains the pattern")
+    elif result.unexplained_peaks:
+        warnings.append(
+            f"{len(result.unexplained_peaks)} peak(s) unexplained by the identified phases: "
+            + ", ".join(f"{p.two_theta_deg:.2f}°" for p in result.unexplained_peaks[:10])
+        )
+    decisions = {
+        "phases": [f"{p.name} ({p.formula}, {p.space_group}) {100 * p.weight_fraction:.1f} wt %"
+                   for p in result.phases],
+        "confidence": result.confidence,
+    }
+    return StepOutput(out, decisions=decisions, warnings=warnings)
