@@ -65,9 +65,9 @@ def main() -> None:
             print(f"{technique:<9} {0:>8} (no installed reader claims {', '.join(map(str, tech_roots))})")
             continue
         readers = Counter(c.reader for c in found)
-        used = ", ".join(f"{r}×{n}" for r, n in readers.most_common())
+        used = ", ".join(f"{r} x{n}" for r, n in readers.most_common())
         paths = [c.path for c in found]
-        serial, rerun, new, failed = _run(paths, 1, not args.no_analyze)
+        serial, rerun, _new, failed = _run(paths, 1, not args.no_analyze)
         parallel, _, _, _ = _run(paths, args.workers, not args.no_analyze)
         n = len(paths)
         print(f"{technique:<9} {n:>8} {used[:38]:<38} {n / serial:>11.2f} {n / parallel:>16.2f} "

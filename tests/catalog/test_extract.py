@@ -58,7 +58,8 @@ def test_nested_analysis_gives_peaks_multiplets_and_metrics():
     assert [(p["position"], p["unit"], p["width"], p["label"]) for p in rows["peaks"]] == [
         (7.26, "ppm", 1.2, "solvent"), (2.1, "ppm", 0.9, None)]
     [mult] = rows["multiplets"]
-    assert (mult["center_ppm"], mult["multiplicity"], mult["j_hz"], mult["n_h"]) == (7.25, "dd", [8.0, 2.0], 1.0)
+    got = (mult["center_ppm"], mult["multiplicity"], mult["j_hz"], mult["n_h"])
+    assert got == (7.25, "dd", [8.0, 2.0], 1.0)
     metrics = {m["name"]: (m["value"], m["text"]) for m in rows["metrics"]}
     assert metrics["analysis.noise"] == (0.01, None)
     assert metrics["analysis.solvent"] == (None, "CDCl3")
