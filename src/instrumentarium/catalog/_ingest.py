@@ -81,10 +81,14 @@ class IngestSummary:
         }
 
 
-def _known(catalog: Catalog, key: str) -> dict[str, tuple[str, dict[str, tuple[int, int]], int]]:
+def _known(catalog: Catalog, key: str, retry_failed: bool) -> dict[str, tuple[str, dict[str, tuple[int, int]], int]]:
     """Datasets done with this ingest key: path -> (technique, {file: (size, mtime_ns)}, n_files)."""
     with catalog.reading() as s:
         done = select(ProcessingRun.dataset_id).where(ProcessingRun.ingest_key == key)
+        if retry_failed:
+            failed = select(ProcessingRun.dataset_id).where(ProcessingRun.ingest_key == key,
+                                                            ProcessingRun.status == "failed")
+            done = done.where(ProcessingRun.dataset_id.not_in(failed))
         datasets = {d.id: d for d in s.scalars(select(Dataset).where(Dataset.id.in_(done)))}
         techniques: dict[int, str] = {}
         for ds_id, tech in s.execute(select(MeasurementRow.dataset_id, MeasurementRow.technique)
@@ -129,6 +133,7 @@ def ingest(
     recipe: str = "auto",
     analyze: bool = True,
     progress: bool = False,
+    retry_failed: bool = False,
     on_dataset: Any = None,
 ) -> IngestSummary:
     """Ingest every dataset under ``folders`` into the catalog; return the summary.
@@ -148,6 +153,9 @@ def ingest(
         Run the technique's analysis (peaks, multiplets, phases) and catalogue its results.
     progress
         Show a progress bar on stderr.
+    retry_failed
+        Try again the datasets whose earlier ingest with this recipe version failed
+        (after a reader or technique was fixed); they are otherwise counted unchanged.
     on_dataset
         Optional callback ``f(candidate, status)`` after each dataset (tests, front ends).
     """
@@ -159,7 +167,7 @@ def ingest(
     try:
         _clean_store(cat.store)
         candidates = list(discover(folders, exclude=[cat.store]))
-        known = _known(cat, key)
+        known = _known(cat, key, retry_failed)
         with _progress(progress, len(candidates)) as advance:
             def done(cand: DatasetCandidate, technique: str, status: str) -> None:
                 summary.count(technique or cand.technique, status)
@@ -167,7 +175,7 @@ def ingest(
                 if on_dataset is not None:
                     on_dataset(cand, status)
 
-            tasks = _tasks(cat, candidates, known, key, recipe, analyze, done)
+            tasks = _tasks(cat, candidates, known, key, recipe, analyze, retry_failed, done)
             try:
                 for outcome in _execute(tasks, workers):
                     _write(cat, outcome, key, summary, done)
@@ -182,7 +190,7 @@ def ingest(
 
 
 def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: str, recipe: str,
-           analyze: bool, done: Any) -> Iterator[IngestTask]:
+           analyze: bool, retry_failed: bool, done: Any) -> Iterator[IngestTask]:
     """Yield the datasets that need work; count the unchanged ones on the way."""
     for cand in candidates:
         try:
@@ -201,7 +209,7 @@ def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: s
             sha = hashlib.sha256(f"unreadable:{cand.path}".encode()).hexdigest()
             hashed = files
         with cat.session() as s:
-            if completed_key_exists(s, sha, key):
+            if completed_key_exists(s, sha, key, retry_failed=retry_failed):
                 relocate(s, sha, cand.path, hashed)
                 done(cand, "", "unchanged")
                 continue

@@ -42,10 +42,12 @@ def _print_summary(d: dict[str, Any]) -> None:
 @click.option("--recipe", type=click.Choice(["auto", "vendor"]), default="auto", show_default=True,
               help="Processing recipe for every dataset.")
 @click.option("--no-analyze", is_flag=True, help="Process and store only; skip peak/phase analysis.")
+@click.option("--retry-failed", is_flag=True,
+              help="Try again the datasets that failed before (e.g. after updating a reader).")
 @json_option
 @handle_errors
 def ingest_command(folders: tuple[Path, ...], db: str | None, workers: int, recipe: str, no_analyze: bool,
-                   as_json: bool) -> None:
+                   retry_failed: bool, as_json: bool) -> None:
     """Catalogue every dataset under FOLDERS: read, process, analyse, store, index.
 
     A vendor folder (e.g. a Bruker experiment) is one dataset. A rerun adds nothing new;
@@ -54,7 +56,7 @@ def ingest_command(folders: tuple[Path, ...], db: str | None, workers: int, reci
     with Catalog(db) as cat:
         try:
             summary = ingest(folders, catalog=cat, workers=workers, recipe=recipe, analyze=not no_analyze,
-                             progress=not as_json)
+                             progress=not as_json, retry_failed=retry_failed)
         except KeyboardInterrupt:
             click.echo("interrupted: the datasets finished so far are in the catalog; rerun to finish",
                        err=True)
