@@ -81,7 +81,8 @@ class IngestSummary:
         }
 
 
-def _known(catalog: Catalog, key: str, retry_failed: bool) -> dict[str, tuple[str, dict[str, tuple[int, int]], int]]:
+def _known(catalog: Catalog, key: str,
+           retry_failed: bool) -> dict[str, tuple[str, dict[str, tuple[int, int]], int]]:
     """Datasets done with this ingest key: path -> (technique, {file: (size, mtime_ns)}, n_files)."""
     with catalog.reading() as s:
         done = select(ProcessingRun.dataset_id).where(ProcessingRun.ingest_key == key)
