@@ -23,6 +23,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,11 +220,35 @@ def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: s
                          store=str(cat.store), recipe_request=recipe, analyze=analyze)
 
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def _one_thread_per_worker() -> Iterator[None]:
+    """Workers inherit 1-thread BLAS/FFT settings: N processes on N cores, not N x cores threads."""
+    saved = {k: os.environ.get(k) for k in _THREAD_VARS}
+    for k in _THREAD_VARS:
+        os.environ.setdefault(k, "1")
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _execute(tasks: Iterator[IngestTask], workers: int) -> Iterator[DatasetOutcome]:
     if workers <= 1:
         for task in tasks:
             yield run_task(task)
         return
+    with _one_thread_per_worker():
+        yield from _execute_pool(tasks, workers)
+
+
+def _execute_pool(tasks: Iterator[IngestTask], workers: int) -> Iterator[DatasetOutcome]:
     pool = _pool(workers)
     pending: set[Future] = set()
     try:
