@@ -144,3 +144,15 @@ def test_retry_failed_replaces_the_failed_run(fake_lab, lab, db_url, monkeypatch
         assert counts["processing_runs"] == 6 and counts["measurements"] == 6
         [broken] = cat.search(text="broken")
         assert broken["status"] == "ok"
+
+
+def test_byte_identical_copies_are_one_dataset_even_in_parallel(fake_lab, lab, tmp_path):
+    import shutil
+
+    shutil.copy(lab / "nmr" / "aspirin.fake", lab / "nmr" / "aspirin-copy.fake")
+    with Catalog(tmp_path / "c.sqlite") as cat:
+        summary = ingest([lab], catalog=cat, workers=2)
+        assert (summary.new, summary.unchanged, summary.failed) == (5, 1, 1)
+        assert cat.counts()["datasets"] == 6
+        [hit] = cat.search(text="aspirin")
+        assert len(hit["source"]["paths"]) == 2  # both places are known

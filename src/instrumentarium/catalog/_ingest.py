@@ -180,7 +180,7 @@ def ingest(
             tasks = _tasks(cat, candidates, known, key, recipe, analyze, retry_failed, done)
             try:
                 for outcome in _execute(tasks, workers):
-                    _write(cat, outcome, key, summary, done)
+                    _write(cat, outcome, key, summary, done, retry_failed)
             except KeyboardInterrupt:
                 summary.interrupted = True
                 raise
@@ -266,17 +266,25 @@ def _execute_pool(tasks: Iterator[IngestTask], workers: int) -> Iterator[Dataset
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write(cat: Catalog, outcome: DatasetOutcome, key: str, summary: IngestSummary, done: Any) -> None:
+def _write(cat: Catalog, outcome: DatasetOutcome, key: str, summary: IngestSummary, done: Any,
+           retry_failed: bool) -> None:
     task = outcome.task
     cand = DatasetCandidate(task.path, task.is_folder, task.reader, task.technique, 1.0)
     technique = next((s.measurement["technique"] for s in outcome.scans if s.measurement), task.technique)
     try:
         with cat.session() as s:
-            write_outcome(s, outcome, key)
+            # a byte-identical copy processed in parallel may have been written meanwhile
+            if completed_key_exists(s, task.sha256, key, retry_failed=retry_failed):
+                relocate(s, task.sha256, task.path, list(task.files))
+                duplicate = True
+            else:
+                duplicate = False
+                write_outcome(s, outcome, key)
             ids = [m_id for (m_id,) in s.execute(
                 select(MeasurementRow.id).join(Dataset).where(Dataset.sha256 == task.sha256))]
     except IntegrityError:
-        # another ingest wrote it meanwhile: nothing new here
+        duplicate = True  # another ingest wrote it meanwhile
+    if duplicate:
         done(cand, technique, "unchanged")
         return
     summary.measurement_ids.extend(ids)
