@@ -78,5 +78,6 @@ def test_sigkill_then_rerun_finishes_without_duplicates(fake_lab, tmp_path, db_u
         assert len(stored) == N_DATASETS
         assert not list(cat.store.rglob("*.tmp"))
 
-    third = subprocess.run(_ingest_cmd(lab, db_url), env=fake_lab, capture_output=True, text=True, timeout=120)
+    third = subprocess.run(_ingest_cmd(lab, db_url), env=fake_lab, capture_output=True, text=True,
+                           timeout=120)
     assert json.loads(third.stdout)["unchanged"] == N_DATASETS
