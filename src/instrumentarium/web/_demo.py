@@ -151,7 +151,7 @@ def fill_demo(store: Store) -> list[int]:
     """Add the demo measurements to ``store`` (once: skipped when it already holds entries)."""
     existing, total = store.search(Filters(), limit=1000)
     if total:
-        return [r["id"] for r in existing if r["status"] == "ok"]
+        return sorted(r["id"] for r in existing if r["status"] == "ok")
     ids = [store.add(m, run_label="demo", filename=f"demo/{m.acquisition.title}")
            for m in demo_measurements()]
     if isinstance(store, FolderStore):  # the SQL catalog records failures of its own ingests only
