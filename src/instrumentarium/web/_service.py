@@ -7,13 +7,14 @@ say exactly the same thing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ..model import InstrumentariumError, Measurement, ProcessingError, to_plain
+from ..model import InstrumentariumError, Measurement, ProcessingError, UnknownStepError, to_plain
 from ..pipeline import Recipe
 from ..plugins import exporters, step, techniques
 from . import _corrections  # noqa: F401  (registers the manual steps)
@@ -71,10 +72,35 @@ def detail(store: Store, mid: int, run: int | None = None) -> dict[str, Any]:
     return out
 
 
+def _correction_step(kind: str) -> tuple[str, Any]:
+    """The step a correction runs: the NMR technique's own ``nmr.phase`` where installed.
+
+    ``nmr.phase`` (TopSpin's PHC0/PHC1 convention, the same as :func:`apply_phase`) is
+    what the NMR package sums into the reported phase and replays in recipes; without it
+    the workstation's own ``web.nmr_phase`` does the same arithmetic.
+    """
+    if kind == "phase":
+        try:
+            return "nmr.phase", step("nmr.phase")
+        except UnknownStepError:
+            pass
+    name = CORRECTIONS[kind][0]
+    return name, step(name)
+
+
+def _marked_manual(m: Measurement) -> Measurement:
+    """``m`` with its last provenance entry marked as a correction made by hand."""
+    last = m.provenance[-1]
+    return m.replace(provenance=(*m.provenance[:-1], dataclasses.replace(last, manual=True)))
+
+
 def preview_phase(m: Measurement, *, p0_deg: float, p1_deg: float, pivot_ppm: float | None,
                   max_points: int = 8000) -> dict[str, Any]:
-    """Plot data of ``m`` phased by (p0, p1), without saving anything."""
-    phased = step(CORRECTIONS["phase"][0])(m, p0_deg=p0_deg, p1_deg=p1_deg, pivot_ppm=pivot_ppm)
+    """Plot data of ``m`` phased by (p0, p1) (TopSpin convention), without saving anything."""
+    if m.technique != "nmr":
+        raise ProcessingError(f"phase correction is for NMR spectra, not {m.technique} data")
+    _, phase = _correction_step("phase")
+    phased = phase(m, p0_deg=p0_deg, p1_deg=p1_deg, pivot_ppm=pivot_ppm)
     return plot_data(phased, max_points=max_points)
 
 
@@ -102,12 +128,13 @@ def apply_correction(store: Store, mid: int, kind: str, params: Mapping[str, Any
     """
     if kind not in CORRECTIONS:
         raise ProcessingError(f"unknown correction {kind!r}; corrections are {sorted(CORRECTIONS)}")
-    name, technique = CORRECTIONS[kind]
+    technique = CORRECTIONS[kind][1]
     m = store.load(mid, run)
     if m.technique != technique:
         raise ProcessingError(
             f"the {kind} correction is for {technique} data; measurement {mid} is {m.technique}")
-    corrected = step(name)(m, **dict(params))
+    name, func = _correction_step(kind)
+    corrected = _marked_manual(func(m, **dict(params)))
     if kind != "phases":
         corrected = _reanalyze(corrected)
     recipe = Recipe.from_provenance(corrected, name="manual")
