@@ -111,8 +111,10 @@ def _reanalyze(m: Measurement) -> Measurement:
         return m
     try:
         result = plugin.analyze(m)
-    except InstrumentariumError as exc:
-        return m.with_warning(f"analysis after the manual correction failed: {exc}")
+    except NotImplementedError:
+        return m
+    except Exception as exc:  # a plugin's analysis failing must not lose the correction
+        return m.with_warning(f"analysis after the manual correction failed: {type(exc).__name__}: {exc}")
     if isinstance(result, Measurement):
         return result
     if isinstance(result, Mapping):
