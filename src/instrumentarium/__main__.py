@@ -1,6 +1,5 @@
 """``python -m instrumentarium``: the command line."""
 
-from instrumentarium.cli import main
+from .cli import main
 
-if __name__ == "__main__":
-    main()
+main(prog_name="instrumentarium")

@@ -46,4 +46,8 @@ main.add_command(demo)
 
 
 # live
+from ._live import acquire, watch  # noqa: E402
+
+main.add_command(acquire)
+main.add_command(watch)
 

@@ -51,6 +51,8 @@ __all__ = ["save", "load", "NexusReader", "LAYOUT_VERSION"]
 LAYOUT_VERSION = "1"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _STR = h5py.string_dtype("utf-8")
+_REQUIRED = ("entry", "entry/instrumentarium", "entry/data/signal", "entry/process", "entry/results",
+             "entry/raw_parameters")
 
 
 def _dumps(obj: Any) -> str:
@@ -163,7 +165,7 @@ def save(m: Measurement, path: str | os.PathLike[str], *, recipe: Any = None) ->
 def _write(f: h5py.File, m: Measurement, recipe: Any) -> None:
     f.attrs["default"] = "entry"
     f.attrs["creator"] = f"instrumentarium {__version__}"
-    f.attrs["file_time"] = _dt.datetime.now(_dt.timezone.utc).isoformat()
+    f.attrs["file_time"] = _dt.datetime.now(_dt.UTC).isoformat()
     f.attrs["NX_class"] = "NXroot"
     entry = f.create_group("entry")
     entry.attrs["NX_class"] = "NXentry"
@@ -272,6 +274,13 @@ def load(path: str | os.PathLike[str]) -> Measurement:
     except OSError as exc:
         raise FormatError(f"not a readable HDF5/NeXus file ({exc})", path=p) from None
     with f:
+        for required in _REQUIRED:
+            if required not in f:
+                raise FormatError(
+                    f"not an instrumentarium NeXus file: missing /{required} "
+                    "(files from other programs can be opened with h5py)",
+                    path=p,
+                )
         try:
             entry = f["entry"]
             meta = _loads(_text(entry["instrumentarium"]))
@@ -300,10 +309,8 @@ def load(path: str | os.PathLike[str]) -> Measurement:
             _register_result_types(meta["technique"])
             results = {name: _loads(_text(g["json"])) for name, g in entry["results"].items()}
             raw = _loads(_text(entry["raw_parameters"]))
-        except KeyError as exc:
-            raise FormatError(
-                f"not an instrumentarium NeXus file: missing {exc.args[0]!r}", path=p
-            ) from None
+        except (KeyError, ValueError, TypeError) as exc:
+            raise FormatError(f"damaged instrumentarium NeXus file: {exc}", path=p) from None
     return Measurement(
         technique=meta["technique"],
         signal=signal,

@@ -1,0 +1,149 @@
+"""Live commands: acquire from a (simulated) instrument, watch a folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..model import InstrumentariumError, Measurement, to_plain
+from ._common import echo_json, handle_errors, json_option
+
+__all__ = ["acquire", "watch"]
+
+
+def _make_driver(name: str, options: dict[str, Any]) -> Any:
+    from ..plugins import drivers
+
+    registry = drivers()
+    if name not in registry:
+        raise click.BadParameter(f"unknown driver {name!r}; installed: {', '.join(sorted(registry))}",
+                                 param_hint="--driver")
+    factory = registry[name]
+    cls = factory if isinstance(factory, type) else type(factory)
+    return cls(**{k: v for k, v in options.items() if v is not None})
+
+
+@click.command()
+@click.option("--driver", "driver_name", required=True, help="Driver name: sim-nmr, sim-xrd, ... (see `plugins`).")
+@click.option("--scans", type=int, default=None, help="sim-nmr: number of scans (default 16).")
+@click.option("--scan-time", type=float, default=None, help="sim-nmr: seconds per scan (default 0.25).")
+@click.option("--points", type=int, default=None, help="sim-nmr: complex points per FID (default 16384).")
+@click.option("--step", type=float, default=None, help="sim-xrd: 2θ step in degrees (default 0.02).")
+@click.option("--chunk-time", type=float, default=None, help="sim-xrd: seconds per event of 100 steps.")
+@click.option("--seed", type=int, default=None, help="Noise seed (reproducible runs).")
+@click.option("--folder", type=click.Path(path_type=Path), default=None,
+              help="Run folder (default: a new one under $INSTRUMENTARIUM_HOME/runs).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Also write the processed result to this .nxs (default: beside the run).")
+@json_option
+@handle_errors
+def acquire(driver_name: str, scans: int | None, scan_time: float | None, points: int | None,
+            step: float | None, chunk_time: float | None, seed: int | None, folder: Path | None,
+            output: Path | None, as_json: bool) -> None:
+    """Acquire a measurement, processing it live; the data are on disk as they arrive."""
+    from ..formats import save
+    from ..live import LiveProcessor, default_run_folder, run_acquisition
+    from ..pipeline import process
+
+    options: dict[str, Any] = {"seed": seed}
+    if driver_name == "sim-nmr":
+        options.update(n_scans=scans, scan_time_s=scan_time, n_points=points)
+    elif driver_name == "sim-xrd":
+        options.update(step_deg=step, chunk_time_s=chunk_time)
+    driver = _make_driver(driver_name, options)
+    run_folder = folder or default_run_folder(driver.name)
+    frames: list[Any] = []
+
+    def show(frame: Any, _m: Measurement) -> None:
+        frames.append(frame)
+        if not as_json:
+            click.echo(f"  {frame.status}: {frame.n_events}/{frame.expected_events or '?'} events processed",
+                       err=True)
+
+    result = run_acquisition(driver, folder=run_folder, consumers=[LiveProcessor(show, min_interval_s=1.0)])
+    processed = None
+    nxs = None
+    if result.measurement is not None:
+        try:
+            processed = process(result.measurement)
+        except InstrumentariumError as exc:  # keep the raw data; say why it is unprocessed
+            processed = result.measurement.with_warning(f"not processed: {exc}")
+        nxs = output or (result.folder / "processed.nxs")
+        save(processed, nxs)
+    catalog_id = _catalog_add(processed, nxs)
+    summary = {
+        "run_uid": result.uid, "driver": driver.name, "folder": str(result.folder),
+        "exit_status": result.exit_status, "events": result.n_events, "acquisition_s": round(result.duration_s, 3),
+        "processed": str(nxs) if nxs else None, "catalog_id": catalog_id,
+        "warnings": list(processed.warnings) if processed is not None else [],
+        "consumers": [to_plain(c) | {"errors": len(c.errors)} for c in result.consumers],
+    }
+    if as_json:
+        echo_json(summary)
+    else:
+        click.echo(f"run {result.uid}: {result.exit_status}, {result.n_events} events in "
+                   f"{result.duration_s:.1f} s; data in {result.folder}")
+        if nxs:
+            click.echo(f"processed: {nxs}")
+        if catalog_id is not None:
+            click.echo(f"catalog id: {catalog_id}")
+
+
+def _catalog_add(processed: Measurement | None, nxs: Path | None) -> Any:
+    """Put the processed result into the catalog of the home, when the catalog is available."""
+    if processed is None or nxs is None:
+        return None
+    try:
+        from ..catalog import add_processed  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return add_processed(processed, nxs)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--settle", type=float, default=2.0, show_default=True,
+              help="Seconds a dataset must stay unchanged before it is taken.")
+@click.option("--poll", type=float, default=0.5, show_default=True, help="Seconds between looks.")
+@click.option("--once", is_flag=True, help="Take what is complete now, then exit.")
+@click.option("--duration", type=float, default=None, help="Stop after this many seconds.")
+@handle_errors
+def watch(folder: Path, settle: float, poll: float, once: bool, duration: float | None) -> None:
+    """Watch FOLDER and process every complete dataset that appears in it, exactly once."""
+    from .._home import home_path
+    from ..formats import save
+    from ..live.watcher import FolderWatcher
+    from ..pipeline import process
+
+    out_dir = home_path("watch", "processed", create_parent=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def handle(path: Path, items: list[Measurement]) -> None:
+        for i, m in enumerate(items):
+            processed = process(m)
+            stem = f"{path.name}-{m.source.fingerprint[:12]}-{i}"
+            target = out_dir / f"{stem}.nxs"
+            save(processed, target)
+            cid = _catalog_add(processed, target)
+            click.echo(f"{path}: {m.technique} -> {target}" + (f" (catalog id {cid})" if cid is not None else ""))
+
+    def failed(path: Path, exc: Exception) -> None:
+        click.echo(f"{path}: error: {exc}", err=True)
+
+    watcher = FolderWatcher(folder, handle, ledger=home_path("watch", "ledger.jsonl"), settle_s=settle,
+                            poll_s=poll, on_error=failed)
+    if once:
+        deadline = time.monotonic() + settle + 2 * poll
+        while time.monotonic() < deadline:
+            watcher.poll_once()
+            time.sleep(poll)
+        return
+    end = None if duration is None else time.monotonic() + duration
+    click.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
+    try:
+        watcher.run(until=(lambda: time.monotonic() >= end) if end else None)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
