@@ -159,6 +159,9 @@ def test_downloads(client) -> None:
     assert len(csv) == 16385
     x = np.array([float(line.split(",")[0]) for line in csv[1:]])
     assert x[0] == pytest.approx(12.0) and x[-1] == pytest.approx(-1.0)
+    report = client.get("/api/measurements/7/download/report")
+    assert report.status_code == 200
+    assert "quartz powder" in report.text and "data:image/png;base64," in report.text
 
 
 def test_pages_render(client, store) -> None:

@@ -21,7 +21,8 @@ from . import _corrections  # noqa: F401  (registers the manual steps)
 from ._store import Store
 from ._summary import plot_data, result_tables
 
-__all__ = ["CORRECTIONS", "apply_correction", "detail", "export_csv", "exporter_for", "preview_phase"]
+__all__ = ["CORRECTIONS", "apply_correction", "detail", "export_csv", "exporter_for", "preview_phase",
+           "report_html"]
 
 #: Correction kind (URL segment) -> (registered step name, technique).
 CORRECTIONS: Mapping[str, tuple[str, str]] = {
@@ -67,7 +68,7 @@ def detail(store: Store, mid: int, run: int | None = None) -> dict[str, Any]:
         "is_complex": m.is_complex,
         "corrections": [k for k, (_, tech) in CORRECTIONS.items() if tech == m.technique],
         "wavelength_angstrom": getattr(m.acquisition, "wavelength_angstrom", None),
-        "downloads": ["nxs", "csv", "json", *(["jdx"] if exporter_for(m, ".jdx") else [])],
+        "downloads": ["nxs", "csv", "json", *(["jdx"] if exporter_for(m, ".jdx") else []), "report"],
     })
     return out
 
@@ -160,6 +161,18 @@ def export_csv(m: Measurement) -> str:
     for row in zip(*cols, strict=True):
         w.writerow([f"{v:.10g}" for v in row])
     return buf.getvalue()
+
+
+def report_html(m: Measurement) -> str:
+    """The self-contained HTML report of ``instrumentarium.reports`` (plot as an embedded PNG)."""
+    from ..reports import render_html
+
+    try:
+        return render_html(m)
+    except InstrumentariumError:
+        raise
+    except Exception as exc:  # a technique's report figure failing is reported, not a 500
+        raise ProcessingError(f"the report could not be made: {type(exc).__name__}: {exc}") from None
 
 
 def exporter_for(m: Measurement, suffix: str) -> Any | None:
