@@ -8,7 +8,7 @@ JSON, plus a catalog search page. Prints p50/p95 per endpoint and the ratio to t
 baseline: ``GET /api/health``, the app's cheapest route (no catalog, no file), measured
 under the same load, i.e. what FastAPI + uvicorn cost by themselves on this machine.
 
-    python benchmarks/web.py [--n 3000] [--clients 20] [--requests 400]
+    python benchmarks/web.py [--n 3000] [--clients 20] [--requests 400] [--db /tmp/bench.sqlite]
 """
 
 from __future__ import annotations
@@ -101,10 +101,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=3000, help="measurements in the catalog")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=400, help="requests per endpoint (all clients)")
+    ap.add_argument("--db", type=Path, default=None,
+                    help="keep the catalog here and reuse it on the next run (default: a temporary folder)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite"
-        t_build = build(db, args.n)
+        db = args.db or Path(tmp) / "bench.sqlite"
+        t_build = 0.0 if db.exists() else build(db, args.n)
         port = _free_port()
         code = ("import uvicorn; from instrumentarium.web import create_app; "
                 f"uvicorn.run(create_app({str(db)!r}), host='127.0.0.1', port={port}, log_level='warning')")
@@ -128,7 +130,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=20)
     base_p50 = statistics.median(res["health (baseline)"])
-    print(f"catalog: {args.n} measurements (built in {t_build:.1f} s); {args.clients} concurrent clients, "
+    print(f"catalog: {args.n} measurements (built in {t_build:.1f} s, 0 = reused); {args.clients} concurrent clients, "
           f"{os.cpu_count()} CPU(s), uvicorn 1 worker, loopback")
     print(f"{'endpoint':<20}{'requests':>9}{'p50 ms':>10}{'p95 ms':>10}{'p50 / baseline':>16}")
     for name, ms in res.items():
