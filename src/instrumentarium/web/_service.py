@@ -19,7 +19,7 @@ from ..pipeline import Recipe
 from ..plugins import exporters, step, techniques
 from . import _corrections  # noqa: F401  (registers the manual steps)
 from ._store import Store
-from ._summary import plot_data, result_tables
+from ._summary import phase_candidates, plot_data, result_tables
 
 __all__ = ["CORRECTIONS", "apply_correction", "detail", "export_csv", "exporter_for", "preview_phase",
            "report_html"]
@@ -64,6 +64,7 @@ def detail(store: Store, mid: int, run: int | None = None) -> dict[str, Any]:
         "source": to_plain(m.source),
         "provenance": to_plain(m.provenance),
         "results": result_tables(m),
+        "phase_candidates": phase_candidates(m),
         "warnings": list(m.warnings),
         "is_complex": m.is_complex,
         "corrections": [k for k, (_, tech) in CORRECTIONS.items() if tech == m.technique],
@@ -116,11 +117,13 @@ def _reanalyze(m: Measurement) -> Measurement:
         return m
     except Exception as exc:  # a plugin's analysis failing must not lose the correction
         return m.with_warning(f"analysis after the manual correction failed: {type(exc).__name__}: {exc}")
+    if result is None:
+        return m
     if isinstance(result, Measurement):
         return result
-    if isinstance(result, Mapping):
-        return m.with_results(**{str(k): v for k, v in result.items()})
-    return m
+    # a typed analysis record (NMRAnalysis, Identification...) is kept as results["analysis"],
+    # as the catalog's ingest does, so search and the page see the same thing
+    return m.with_results(analysis=result)
 
 
 def apply_correction(store: Store, mid: int, kind: str, params: Mapping[str, Any],
