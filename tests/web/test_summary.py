@@ -48,7 +48,7 @@ def test_nested_nmr_analysis_is_plotted_and_tabulated() -> None:
     d = plot_data(m)
     assert {p["x"] for p in d["peaks"]} == {4.13, 4.11, 2.05}
     kinds = {r["kind"]: r for r in d["integrals"]}
-    assert kinds["integral"]["label"] == "2"
+    assert kinds["integral"]["label"] == "2H"
     assert kinds["multiplet"]["label"] == "q J=7.1 Hz 2H"
     names = [t["name"] for t in result_tables(m)]
     assert names == ["analysis", "analysis.peaks", "analysis.ranges", "analysis.multiplets"]

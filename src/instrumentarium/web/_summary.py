@@ -177,13 +177,18 @@ def _ranges(m: Measurement) -> list[dict[str, Any]]:
         b = next((r[f] for f in ("end_ppm", "stop_ppm", "high_ppm", "to_ppm") if _finite(r.get(f))), None)
         rng = r.get("range_ppm")
         if a is not None and b is not None:
-            val = next((r[f] for f in ("relative", "n_h", "value", "integral") if _finite(r.get(f))), None)
-            out.append({"start": float(a), "end": float(b), "kind": "integral", "from": path,
-                        "label": f"{val:.3g}" if val is not None else ""})
+            if _finite(r.get("relative")):
+                label = f"{r['relative']:.3g}"
+            elif _finite(r.get("n_h")) and r["n_h"] > 0:
+                label = f"{r['n_h']:.2g}H"
+            else:
+                val = next((r[f] for f in ("value", "integral") if _finite(r.get(f))), None)
+                label = f"{val:.3g}" if val is not None else ""
+            out.append({"start": float(a), "end": float(b), "kind": "integral", "from": path, "label": label})
         elif isinstance(rng, list) and len(rng) == 2 and all(_finite(v) for v in rng):
             j = ", ".join(f"{v:.1f}" for v in r.get("j_hz") or [] if _finite(v))
             label = str(r.get("multiplicity") or "m") + (f" J={j} Hz" if j else "")
-            if _finite(r.get("n_h")):
+            if _finite(r.get("n_h")) and r["n_h"] > 0:
                 label += f" {r['n_h']:.2g}H"
             out.append({"start": float(rng[0]), "end": float(rng[1]), "kind": "multiplet", "from": path,
                         "label": label})
