@@ -29,6 +29,9 @@ def test_catalog_filters_and_pagination(client, store) -> None:
     assert client.get("/api/measurements", params={"peak": 4.12}).json()["total"] == 2
     neo = client.get("/api/measurements", params={"instrument": "NEO"}).json()
     assert neo["total"] == 3
+    # the instrument text the home page links with
+    full = client.get("/api/measurements", params={"instrument": "Bruker D8 Advance demo XRD"}).json()
+    assert full["total"] == 4
     window = {"date_from": "2026-03-07", "date_to": "2026-03-09"}
     dated = client.get("/api/measurements", params=window).json()
     assert dated["total"] > 0

@@ -68,10 +68,11 @@ def _conditions(f: Filters, latest) -> list[Any]:
     if f.solvent:
         conds.append(func.lower(MeasurementRow.solvent).like(_like(f.solvent), escape="\\"))
     if f.instrument:
-        pat = _like(f.instrument)
-        conds.append(MeasurementRow.instrument_id.in_(select(InstrumentRow.id).where(or_(
-            *(func.lower(c).like(pat, escape="\\") for c in
-              (InstrumentRow.vendor, InstrumentRow.model, InstrumentRow.name))))))
+        # the same text the pages show: "vendor model name"
+        full = func.trim(func.coalesce(InstrumentRow.vendor, "") + " " + func.coalesce(InstrumentRow.model, "")
+                         + " " + func.coalesce(InstrumentRow.name, ""))
+        conds.append(MeasurementRow.instrument_id.in_(select(InstrumentRow.id).where(
+            func.lower(full).like(_like(f.instrument), escape="\\"))))
     if f.phase:
         pat = _like(f.phase)
         conds.append(MeasurementRow.id.in_(select(PhaseRow.measurement_id).where(

@@ -21,7 +21,9 @@
     const t = [{x: d.x, y: d.y, type: "scattergl", mode: "lines", name: "signal",
                 line: {width: 1, color: "#1f4e79"}, hoverinfo: "x+y"}];
     if (d.peaks.length) {
-      t.push({x: d.peaks.map(p => p.x), y: d.peaks.map(p => p.y), type: "scatter", mode: "markers+text",
+      // labels on the plot while they stay readable; always in the hover
+      t.push({x: d.peaks.map(p => p.x), y: d.peaks.map(p => p.y), type: "scatter",
+              mode: d.peaks.length <= 25 ? "markers+text" : "markers",
               text: d.peaks.map(p => p.label), textposition: "top center", name: "peaks",
               marker: {color: "#c0392b", size: 6, symbol: "triangle-down"}, hoverinfo: "x+text"});
     }
