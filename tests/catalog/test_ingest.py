@@ -128,3 +128,31 @@ def test_stale_temporary_files_in_the_store_are_removed(fake_lab, lab, tmp_path)
 def test_missing_folder_is_an_error(tmp_path):
     with Catalog(tmp_path / "c.sqlite") as cat, pytest.raises(FileNotFoundError, match="no such"):
         ingest([tmp_path / "nope"], catalog=cat)
+
+
+def test_retry_failed_replaces_the_failed_run(fake_lab, lab, db_url, monkeypatch):
+    with Catalog(db_url) as cat:
+        ingest([lab], catalog=cat)
+        assert ingest([lab], catalog=cat).unchanged == 6  # failures are not retried by default
+        # "fix" the technique: the recipe no longer fails
+        monkeypatch.setattr(fakelab.FakeLabTechnique, "auto_recipe",
+                            lambda self, m: fakelab.Recipe.of("fakelab.normalise", name="auto",
+                                                              technique=m.technique))
+        again = ingest([lab], catalog=cat, retry_failed=True)
+        assert (again.new, again.unchanged, again.failed) == (1, 5, 0)
+        counts = cat.counts()
+        assert counts["processing_runs"] == 6 and counts["measurements"] == 6
+        [broken] = cat.search(text="broken")
+        assert broken["status"] == "ok"
+
+
+def test_byte_identical_copies_are_one_dataset_even_in_parallel(fake_lab, lab, tmp_path):
+    import shutil
+
+    shutil.copy(lab / "nmr" / "aspirin.fake", lab / "nmr" / "aspirin-copy.fake")
+    with Catalog(tmp_path / "c.sqlite") as cat:
+        summary = ingest([lab], catalog=cat, workers=2)
+        assert (summary.new, summary.unchanged, summary.failed) == (5, 1, 1)
+        assert cat.counts()["datasets"] == 6
+        [hit] = cat.search(text="aspirin")
+        assert len(hit["source"]["paths"]) == 2  # both places are known

@@ -14,6 +14,7 @@ Every result is also kept whole as JSON, so nothing the technique said is lost.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +34,13 @@ def _num(x: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _utc(when: Any) -> _dt.datetime | None:
+    """Aware times in UTC (what every backend stores alike); naive ones as the file gave them."""
+    if not isinstance(when, _dt.datetime):
+        return None
+    return when.astimezone(_dt.UTC) if when.tzinfo is not None else when
+
+
 def measurement_row(m: Measurement) -> dict[str, Any]:
     """The queryable columns (and JSON) of one measurement."""
     acq = m.acquisition
@@ -43,7 +51,7 @@ def measurement_row(m: Measurement) -> dict[str, Any]:
         "reader": m.source.reader,
         "format": m.source.format,
         "title": getattr(acq, "title", None) or m.sample.name,
-        "acquired_at": getattr(acq, "acquired_at", None),
+        "acquired_at": _utc(getattr(acq, "acquired_at", None)),
         "nucleus": getattr(acq, "nucleus", None),
         "solvent": solvent,
         "frequency_mhz": _num(freq),

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,10 +82,15 @@ class IngestSummary:
         }
 
 
-def _known(catalog: Catalog, key: str) -> dict[str, tuple[str, dict[str, tuple[int, int]], int]]:
+def _known(catalog: Catalog, key: str,
+           retry_failed: bool) -> dict[str, tuple[str, dict[str, tuple[int, int]], int]]:
     """Datasets done with this ingest key: path -> (technique, {file: (size, mtime_ns)}, n_files)."""
     with catalog.reading() as s:
         done = select(ProcessingRun.dataset_id).where(ProcessingRun.ingest_key == key)
+        if retry_failed:
+            failed = select(ProcessingRun.dataset_id).where(ProcessingRun.ingest_key == key,
+                                                            ProcessingRun.status == "failed")
+            done = done.where(ProcessingRun.dataset_id.not_in(failed))
         datasets = {d.id: d for d in s.scalars(select(Dataset).where(Dataset.id.in_(done)))}
         techniques: dict[int, str] = {}
         for ds_id, tech in s.execute(select(MeasurementRow.dataset_id, MeasurementRow.technique)
@@ -102,9 +109,21 @@ def _clean_store(store: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: leave when the ingest process dies (SIGKILL leaves no one to tell us)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     # spawn: safe with the progress thread and on every OS; plugins load from entry points
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
 
 
 def ingest(
@@ -116,6 +135,7 @@ def ingest(
     recipe: str = "auto",
     analyze: bool = True,
     progress: bool = False,
+    retry_failed: bool = False,
     on_dataset: Any = None,
 ) -> IngestSummary:
     """Ingest every dataset under ``folders`` into the catalog; return the summary.
@@ -135,6 +155,9 @@ def ingest(
         Run the technique's analysis (peaks, multiplets, phases) and catalogue its results.
     progress
         Show a progress bar on stderr.
+    retry_failed
+        Try again the datasets whose earlier ingest with this recipe version failed
+        (after a reader or technique was fixed); they are otherwise counted unchanged.
     on_dataset
         Optional callback ``f(candidate, status)`` after each dataset (tests, front ends).
     """
@@ -146,7 +169,7 @@ def ingest(
     try:
         _clean_store(cat.store)
         candidates = list(discover(folders, exclude=[cat.store]))
-        known = _known(cat, key)
+        known = _known(cat, key, retry_failed)
         with _progress(progress, len(candidates)) as advance:
             def done(cand: DatasetCandidate, technique: str, status: str) -> None:
                 summary.count(technique or cand.technique, status)
@@ -154,10 +177,10 @@ def ingest(
                 if on_dataset is not None:
                     on_dataset(cand, status)
 
-            tasks = _tasks(cat, candidates, known, key, recipe, analyze, done)
+            tasks = _tasks(cat, candidates, known, key, recipe, analyze, retry_failed, done)
             try:
                 for outcome in _execute(tasks, workers):
-                    _write(cat, outcome, key, summary, done)
+                    _write(cat, outcome, key, summary, done, retry_failed)
             except KeyboardInterrupt:
                 summary.interrupted = True
                 raise
@@ -169,7 +192,7 @@ def ingest(
 
 
 def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: str, recipe: str,
-           analyze: bool, done: Any) -> Iterator[IngestTask]:
+           analyze: bool, retry_failed: bool, done: Any) -> Iterator[IngestTask]:
     """Yield the datasets that need work; count the unchanged ones on the way."""
     for cand in candidates:
         try:
@@ -188,7 +211,7 @@ def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: s
             sha = hashlib.sha256(f"unreadable:{cand.path}".encode()).hexdigest()
             hashed = files
         with cat.session() as s:
-            if completed_key_exists(s, sha, key):
+            if completed_key_exists(s, sha, key, retry_failed=retry_failed):
                 relocate(s, sha, cand.path, hashed)
                 done(cand, "", "unchanged")
                 continue
@@ -197,11 +220,35 @@ def _tasks(cat: Catalog, candidates: list[DatasetCandidate], known: dict, key: s
                          store=str(cat.store), recipe_request=recipe, analyze=analyze)
 
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def _one_thread_per_worker() -> Iterator[None]:
+    """Workers inherit 1-thread BLAS/FFT settings: N processes on N cores, not N x cores threads."""
+    saved = {k: os.environ.get(k) for k in _THREAD_VARS}
+    for k in _THREAD_VARS:
+        os.environ.setdefault(k, "1")
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _execute(tasks: Iterator[IngestTask], workers: int) -> Iterator[DatasetOutcome]:
     if workers <= 1:
         for task in tasks:
             yield run_task(task)
         return
+    with _one_thread_per_worker():
+        yield from _execute_pool(tasks, workers)
+
+
+def _execute_pool(tasks: Iterator[IngestTask], workers: int) -> Iterator[DatasetOutcome]:
     pool = _pool(workers)
     pending: set[Future] = set()
     try:
@@ -219,17 +266,25 @@ def _execute(tasks: Iterator[IngestTask], workers: int) -> Iterator[DatasetOutco
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write(cat: Catalog, outcome: DatasetOutcome, key: str, summary: IngestSummary, done: Any) -> None:
+def _write(cat: Catalog, outcome: DatasetOutcome, key: str, summary: IngestSummary, done: Any,
+           retry_failed: bool) -> None:
     task = outcome.task
     cand = DatasetCandidate(task.path, task.is_folder, task.reader, task.technique, 1.0)
     technique = next((s.measurement["technique"] for s in outcome.scans if s.measurement), task.technique)
     try:
         with cat.session() as s:
-            write_outcome(s, outcome, key)
+            # a byte-identical copy processed in parallel may have been written meanwhile
+            if completed_key_exists(s, task.sha256, key, retry_failed=retry_failed):
+                relocate(s, task.sha256, task.path, list(task.files))
+                duplicate = True
+            else:
+                duplicate = False
+                write_outcome(s, outcome, key)
             ids = [m_id for (m_id,) in s.execute(
                 select(MeasurementRow.id).join(Dataset).where(Dataset.sha256 == task.sha256))]
     except IntegrityError:
-        # another ingest wrote it meanwhile: nothing new here
+        duplicate = True  # another ingest wrote it meanwhile
+    if duplicate:
         done(cand, technique, "unchanged")
         return
     summary.measurement_ids.extend(ids)

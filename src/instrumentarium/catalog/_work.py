@@ -156,13 +156,23 @@ def _one_scan(task: IngestTask, index: int, raw: Measurement) -> ScanOutcome:
     out.measurement["warnings"] = list(processed.warnings)
     out.provenance = to_plain(processed.provenance)
     out.results = result_rows(processed.results)
+    target = store_path(Path(task.store), task.sha256, index, out.recipe_key or "none")
     try:
-        target = store_path(Path(task.store), task.sha256, index, out.recipe_key or "none")
         target.parent.mkdir(parents=True, exist_ok=True)
         save(processed, target, recipe=recipe)
         out.nxs_path = str(target)
     except Exception as exc:
-        out.status, out.stage, out.error = "failed", "store", _error_text(exc)
+        if "analysis" not in processed.results:
+            out.status, out.stage, out.error = "failed", "store", _error_text(exc)
+        else:  # keep the processed data even if its analysis cannot be written
+            try:
+                results = {k: v for k, v in processed.results.items() if k != "analysis"}
+                save(processed.replace(results=results), target, recipe=recipe)
+                out.nxs_path = str(target)
+                out.status, out.stage = "analysis_failed", "store"
+                out.error = f"the analysis could not be stored in the .nxs: {_error_text(exc)}"
+            except Exception as exc2:
+                out.status, out.stage, out.error = "failed", "store", _error_text(exc2)
     out.duration_s = time.perf_counter() - t0
     return out
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .._version import __version__
@@ -61,15 +61,21 @@ def _get_or_create(session: Session, cls: type, fields: dict[str, Any] | None) -
     return row
 
 
-def completed_key_exists(session: Session, dataset_sha256: str, ingest_key: str) -> bool:
-    """True when this dataset was already ingested with this recipe version (ok or failed)."""
+def completed_key_exists(session: Session, dataset_sha256: str, ingest_key: str, *,
+                         retry_failed: bool = False) -> bool:
+    """True when this dataset was already ingested with this recipe version.
+
+    A failed ingest counts as done (the failure is recorded) unless ``retry_failed``.
+    """
     stmt = (
-        select(ProcessingRun.id)
+        select(ProcessingRun.status)
         .join(Dataset, Dataset.id == ProcessingRun.dataset_id)
         .where(Dataset.sha256 == dataset_sha256, ProcessingRun.ingest_key == ingest_key)
-        .limit(1)
     )
-    return session.scalars(stmt).first() is not None
+    statuses = list(session.scalars(stmt))
+    if not statuses:
+        return False
+    return not (retry_failed and "failed" in statuses)
 
 
 def relocate(session: Session, dataset_sha256: str, path: str, files: list[RawFileInfo]) -> None:
@@ -136,6 +142,9 @@ def _measurement(session: Session, ds: Dataset, scan: ScanOutcome) -> Measuremen
 def write_outcome(session: Session, outcome: DatasetOutcome, ingest_key: str) -> list[int]:
     """Insert one dataset's rows (caller commits); return the new processing-run ids."""
     ds = _dataset(session, outcome)
+    # a retried dataset replaces its earlier (failed) runs with this key; results cascade
+    session.execute(delete(ProcessingRun).where(ProcessingRun.dataset_id == ds.id,
+                                                ProcessingRun.ingest_key == ingest_key))
     run_ids = []
     for scan in outcome.scans:
         m = _measurement(session, ds, scan)

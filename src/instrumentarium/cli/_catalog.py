@@ -21,6 +21,13 @@ db_option = click.option(
 )
 
 
+_MAX_PEAKS = 40
+
+
+def _g(x: float | None) -> str:
+    return "" if x is None else f"{x:.4g}"
+
+
 def _print_summary(d: dict[str, Any]) -> None:
     rows = [[t, c["new"], c["unchanged"], c["failed"]] for t, c in d["by_technique"].items()]
     rows.append(["total", d["new"], d["unchanged"], d["failed"]])
@@ -42,10 +49,12 @@ def _print_summary(d: dict[str, Any]) -> None:
 @click.option("--recipe", type=click.Choice(["auto", "vendor"]), default="auto", show_default=True,
               help="Processing recipe for every dataset.")
 @click.option("--no-analyze", is_flag=True, help="Process and store only; skip peak/phase analysis.")
+@click.option("--retry-failed", is_flag=True,
+              help="Try again the datasets that failed before (e.g. after updating a reader).")
 @json_option
 @handle_errors
 def ingest_command(folders: tuple[Path, ...], db: str | None, workers: int, recipe: str, no_analyze: bool,
-                   as_json: bool) -> None:
+                   retry_failed: bool, as_json: bool) -> None:
     """Catalogue every dataset under FOLDERS: read, process, analyse, store, index.
 
     A vendor folder (e.g. a Bruker experiment) is one dataset. A rerun adds nothing new;
@@ -54,7 +63,7 @@ def ingest_command(folders: tuple[Path, ...], db: str | None, workers: int, reci
     with Catalog(db) as cat:
         try:
             summary = ingest(folders, catalog=cat, workers=workers, recipe=recipe, analyze=not no_analyze,
-                             progress=not as_json)
+                             progress=not as_json, retry_failed=retry_failed)
         except KeyboardInterrupt:
             click.echo("interrupted: the datasets finished so far are in the catalog; rerun to finish",
                        err=True)
@@ -105,9 +114,20 @@ def search_command(technique: str | None, nucleus: str | None, solvent: str | No
         return f"λ {h['wavelength_angstrom']:.4f} Å" if h["wavelength_angstrom"] else ""
 
     echo_table(["id", "technique", "acquired", "parameters", "status", "title", "path"],
-               [[h["id"], h["technique"], (h["acquired_at"] or "")[:16], what(h), h["status"],
-                 h["title"] or "", h["source"]["path"]] for h in hits],
+               [[h["id"], h["technique"], (h["acquired_at"] or "")[:10], what(h), h["status"],
+                 _short(h["title"] or "", 28), _short_path(h["source"]["path"])] for h in hits],
                title=f"{len(hits)} measurement(s)")
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _short_path(path: str, parts: int = 2) -> str:
+    """The last folders of a path: enough to recognise a dataset in a table."""
+    p = Path(path)
+    tail = p.parts[-parts:] if len(p.parts) > parts else p.parts
+    return ("…/" if len(p.parts) > parts else "") + "/".join(tail)
 
 
 @click.command("show")
@@ -134,9 +154,13 @@ def show_command(measurement_id: int, db: str | None, as_json: bool) -> None:
         if r["error"]:
             click.echo(f"    error: {r['error']}")
     if d["peaks"]:
+        shown = d["peaks"][:_MAX_PEAKS]
+        more = ""
+        if len(d["peaks"]) > _MAX_PEAKS:
+            more = f" (first {_MAX_PEAKS} of {len(d['peaks'])}; --json for all)"
         echo_table(["position", "unit", "intensity", "label"],
-                   [[f"{p['position']:.4f}", p["unit"], p["intensity"], p["label"]] for p in d["peaks"]],
-                   title="Peaks")
+                   [[f"{p['position']:.4f}", p["unit"], _g(p["intensity"]), p["label"]] for p in shown],
+                   title="Peaks" + more)
     if d["multiplets"]:
         echo_table(["δ / ppm", "multiplicity", "J / Hz", "nH"],
                    [[p["center_ppm"], p["multiplicity"], ", ".join(f"{j:.1f}" for j in p["j_hz"]), p["n_h"]]

@@ -95,5 +95,6 @@ def report_figure(m: Measurement, analysis: Any = None) -> Figure:
 def figure_png(fig: Figure, *, dpi: int = 120) -> bytes:
     """Render a figure to PNG bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    # tight: a plugin's figure may not leave room for its axis labels
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     return buf.getvalue()
