@@ -187,3 +187,16 @@ def test_openapi_documents_the_api(client) -> None:
     assert {"/api/measurements", "/api/measurements/{mid}", "/api/uploads",
             "/api/measurements/{mid}/corrections/phase"} <= paths
     assert not any(p.startswith("/measurements") for p in paths)  # pages stay out of the API schema
+
+
+def test_text_from_files_is_escaped_in_pages(client, store) -> None:
+    from instrumentarium.model import Axis, Measurement, NMRAcquisition
+
+    evil = "<script>alert(1)</script>"
+    m = Measurement("nmr", np.ones(8, complex), (Axis("chemical_shift", "ppm", np.linspace(8, 0, 8)),),
+                    acquisition=NMRAcquisition(title=evil, solvent=evil))
+    mid = store.add(m, filename="evil.nxs")
+    for url in (f"/measurements/{mid}", "/catalog", "/"):
+        html = client.get(url, headers={"accept": "text/html"}).text
+        assert evil not in html
+    assert "&lt;script&gt;" in client.get(f"/measurements/{mid}", headers={"accept": "text/html"}).text
