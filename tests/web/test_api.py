@@ -29,6 +29,9 @@ def test_catalog_filters_and_pagination(client, store) -> None:
     assert client.get("/api/measurements", params={"peak": 4.12}).json()["total"] == 2
     neo = client.get("/api/measurements", params={"instrument": "NEO"}).json()
     assert neo["total"] == 3
+    # the instrument text the home page links with
+    full = client.get("/api/measurements", params={"instrument": "Bruker D8 Advance demo XRD"}).json()
+    assert full["total"] == 4
     window = {"date_from": "2026-03-07", "date_to": "2026-03-09"}
     dated = client.get("/api/measurements", params=window).json()
     assert dated["total"] > 0
@@ -79,7 +82,7 @@ def test_manual_phase_is_saved_as_a_new_run_with_manual_provenance(client, store
     d = client.get("/api/measurements/1").json()
     assert d["run"] == new
     last = d["provenance"][-1]
-    assert last["step"] == "web.nmr_phase" and last["manual"] is True
+    assert last["step"] in ("nmr.phase", "web.nmr_phase") and last["manual"] is True
     assert last["parameters"] == {"p0_deg": 25.0, "p1_deg": -20.0, "pivot_ppm": None}
     m = load(store.run_path(1, new))
     assert m.signal.real.max() > 10 * abs(m.signal.real.min())  # now in absorption
@@ -88,7 +91,7 @@ def test_manual_phase_is_saved_as_a_new_run_with_manual_provenance(client, store
     assert load(store.run_path(1, first)).provenance[-1].step == "demo.synthesize"
     # the measurement page shows the new run
     page = client.get("/measurements/1", headers={"accept": "text/html"}).text
-    assert "manual phase" in page and "web.nmr_phase" in page
+    assert "manual phase" in page and f"{last['step']}</code> <strong>manual</strong>" in page
 
 
 def test_integrals_and_baseline_corrections(client) -> None:
@@ -159,6 +162,9 @@ def test_downloads(client) -> None:
     assert len(csv) == 16385
     x = np.array([float(line.split(",")[0]) for line in csv[1:]])
     assert x[0] == pytest.approx(12.0) and x[-1] == pytest.approx(-1.0)
+    report = client.get("/api/measurements/7/download/report")
+    assert report.status_code == 200
+    assert "quartz powder" in report.text and "data:image/png;base64," in report.text
 
 
 def test_pages_render(client, store) -> None:
@@ -181,3 +187,16 @@ def test_openapi_documents_the_api(client) -> None:
     assert {"/api/measurements", "/api/measurements/{mid}", "/api/uploads",
             "/api/measurements/{mid}/corrections/phase"} <= paths
     assert not any(p.startswith("/measurements") for p in paths)  # pages stay out of the API schema
+
+
+def test_text_from_files_is_escaped_in_pages(client, store) -> None:
+    from instrumentarium.model import Axis, Measurement, NMRAcquisition
+
+    evil = "<script>alert(1)</script>"
+    m = Measurement("nmr", np.ones(8, complex), (Axis("chemical_shift", "ppm", np.linspace(8, 0, 8)),),
+                    acquisition=NMRAcquisition(title=evil, solvent=evil))
+    mid = store.add(m, filename="evil.nxs")
+    for url in (f"/measurements/{mid}", "/catalog", "/"):
+        html = client.get(url, headers={"accept": "text/html"}).text
+        assert evil not in html
+    assert "&lt;script&gt;" in client.get(f"/measurements/{mid}", headers={"accept": "text/html"}).text

@@ -132,7 +132,8 @@ def test_catalog_filter_and_nmr_phase(server, page, tmp_path: Path) -> None:
     runs = page.locator("#runs tr")
     assert runs.count() == 3
     assert "manual phase" in runs.nth(2).inner_text()
-    assert "web.nmr_phase" in page.locator("#provenance").inner_text()
+    provenance = page.locator("#provenance li").last.inner_text()
+    assert "phase" in provenance and "manual" in provenance and "p0_deg=25" in provenance
     assert len(store.get(1)["runs"]) == 2
     assert page.url.endswith(f"run={store.get(1)['runs'][1]['run']}")
 

@@ -23,8 +23,8 @@ def _nmr(signal: np.ndarray, ppm: np.ndarray) -> Measurement:
 
 
 def test_apply_phase_undoes_a_known_phase_error() -> None:
-    ppm, spec, _ = nmr_spectrum("ethyl acetate", n=4096, p0_error_deg=40.0, p1_error_deg=-30.0, seed=1)
-    fixed = apply_phase(spec, ppm, p0_deg=40.0, p1_deg=-30.0)
+    ppm, spec, _ = nmr_spectrum("ethyl acetate", n=4096, p0_error_deg=100.0, p1_error_deg=-30.0, seed=1)
+    fixed = apply_phase(spec, ppm, p0_deg=100.0, p1_deg=-30.0)
     # absorption mode: the tallest line is positive and the real part has almost no negative lobes
     assert fixed.real.max() > 10 * abs(fixed.real.min())
     assert spec.real.max() < 5 * abs(spec.real.min())  # the input really was out of phase
@@ -35,9 +35,12 @@ def test_first_order_phase_is_zero_at_the_pivot() -> None:
     ones = np.ones(11, dtype=complex)
     out = apply_phase(ones, ppm, p0_deg=0.0, p1_deg=90.0, pivot=5.0)
     assert out[5] == pytest.approx(1.0)
-    # p1 is the phase change across the whole width: 45 deg at each end, opposite signs
-    assert np.angle(out[0], deg=True) == pytest.approx(45.0)
-    assert np.angle(out[-1], deg=True) == pytest.approx(-45.0)
+    # TopSpin's sign: exp(-i p1 (j - j_pivot)/n), p1 being the change across the whole width
+    assert np.angle(out[0], deg=True) == pytest.approx(90 * 5 / 11)
+    assert np.angle(out[-1], deg=True) == pytest.approx(-90 * 5 / 11)
+    # the default pivot is the first (highest-ppm) point: p0/p1 are TopSpin's PHC0/PHC1
+    edge = apply_phase(ones, ppm, p0_deg=30.0, p1_deg=90.0)
+    assert np.angle(edge[0], deg=True) == pytest.approx(-30.0)
 
 
 def test_phase_needs_the_complex_spectrum() -> None:

@@ -33,8 +33,18 @@ def test_no_server_errors(api_schema) -> None:
     assert len(operations) >= 10
     seen: list[str] = []
 
+    def on_real_measurement(case):
+        # random ids mostly miss (404); half the cases go to a real NMR or XRD measurement
+        if case.path_parameters and isinstance(case.path_parameters.get("mid"), int):
+            case.path_parameters["mid"] = 1 if case.path_parameters["mid"] % 2 else 7
+        return case
+
     for op in operations:
-        @given(case=op.as_strategy())
+        strategy = op.as_strategy()
+        if "{mid}" in op.path:
+            strategy = strategy.map(on_real_measurement) | strategy
+
+        @given(case=strategy)
         @settings(max_examples=15, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case) -> None:

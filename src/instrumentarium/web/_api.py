@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import to_plain
-from ._service import apply_correction, detail, export_csv, exporter_for, preview_phase
+from ._service import apply_correction, detail, export_csv, exporter_for, preview_phase, report_html
 from ._store import Filters, Store
 from ._summary import plot_data
 from ._uploads import Limits, UploadError, clear, safe_unzip, save_upload
@@ -178,8 +178,9 @@ def correct_phases(request: Request, mid: MeasurementId, body: PhaseDecisions) -
     return _correct(request, mid, "phases", body)
 
 
-@router.get("/measurements/{mid}/download/{fmt}", summary="Download a run as .nxs, CSV, JSON or JCAMP-DX")
-def download(request: Request, mid: MeasurementId, fmt: Literal["nxs", "csv", "json", "jdx"],
+@router.get("/measurements/{mid}/download/{fmt}",
+            summary="Download a run as .nxs, CSV, JSON, JCAMP-DX (with an exporter) or an HTML report")
+def download(request: Request, mid: MeasurementId, fmt: Literal["nxs", "csv", "json", "jdx", "report"],
              run: RunQuery = None) -> Response:
     store = _store(request)
     stem = f"measurement-{mid}"
@@ -193,6 +194,9 @@ def download(request: Request, mid: MeasurementId, fmt: Literal["nxs", "csv", "j
         body = {"detail": detail(store, mid, run), "plot": plot_data(m, max_points=10**9)}
         return Response(json.dumps(to_plain(body)), media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.json"'})
+    if fmt == "report":
+        return Response(report_html(m), media_type="text/html",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
     exp = exporter_for(m, ".jdx")
     if exp is None:
         return JSONResponse({"detail": f"no JCAMP-DX exporter is installed for {m.technique} data"},

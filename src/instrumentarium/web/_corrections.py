@@ -74,20 +74,21 @@ def apply_phase(
     p1_deg: float = 0.0,
     pivot: float | None = None,
 ) -> np.ndarray:
-    """Apply a zero- and first-order phase correction to a complex spectrum.
+    """Apply a zero- and first-order phase correction to a complex spectrum (TopSpin convention).
 
-    ``phi(x) = p0 + p1 * (x - pivot) / (x[0] - x[-1])`` in degrees, and the result is
-    ``spectrum * exp(i phi)``: ``p1`` is the phase change across the whole spectral width
-    and the pivot (default: the first point) keeps its phase whatever ``p1`` is, as in
-    TopSpin's and MestReNova's manual phasing (Ernst, Bodenhausen & Wokaun, *Principles of
-    NMR in One and Two Dimensions*, 1987, section 4.2.3; nmrglue ``proc_base.ps``).
+    Point ``j`` of ``n`` (``j = 0`` at the first, highest-ppm point) is multiplied by
+    ``exp(-i (p0 + p1 (j/n - j_pivot/n)))``, angles in degrees: ``p1`` is the phase change
+    across the whole spectral width and the pivot keeps its phase whatever ``p1`` is. With
+    the pivot on the first point (the default) ``p0``/``p1`` are TopSpin's PHC0/PHC1, the
+    convention of the ``nmr.phase`` step too (Ernst, Bodenhausen & Wokaun, *Principles of
+    NMR in One and Two Dimensions*, 1987, section 4.2.3).
 
     Parameters
     ----------
     spectrum
         Complex spectrum, shape ``(n,)``.
     axis
-        Its coordinate (ppm), shape ``(n,)``.
+        Its coordinate (ppm, evenly spaced), shape ``(n,)``.
     p0_deg, p1_deg
         Zero- and first-order phase, degrees.
     pivot
@@ -100,16 +101,15 @@ def apply_phase(
             "phase correction needs the complex spectrum (real and imaginary parts); "
             "this run kept only the real part: correct the phase from the raw data instead"
         )
-    if spectrum.shape != axis.shape:
+    if spectrum.shape != axis.shape or spectrum.ndim != 1:
         raise ProcessingError(f"spectrum shape {spectrum.shape} does not match axis shape {axis.shape}")
     if not (np.isfinite(p0_deg) and np.isfinite(p1_deg)):
         raise ProcessingError(f"phase angles must be finite numbers, got p0={p0_deg}, p1={p1_deg}")
-    span = float(axis[0] - axis[-1]) if axis.size > 1 else 1.0
-    if span == 0.0:
-        span = 1.0
-    ref = float(axis[0]) if pivot is None else float(pivot)
-    phi = np.deg2rad(p0_deg + p1_deg * (axis - ref) / span)
-    return spectrum * np.exp(1j * phi)
+    n = axis.size
+    step_ppm = (axis[0] - axis[-1]) / (n - 1) if n > 1 else 0.0
+    pivot_frac = 0.0 if pivot is None or step_ppm == 0.0 else float((axis[0] - pivot) / step_ppm / n)
+    x = np.arange(n) / n
+    return spectrum * np.exp(-1j * np.deg2rad(p0_deg + p1_deg * (x - pivot_frac)))
 
 
 @step("web.nmr_phase", technique="nmr", manual=True)

@@ -53,7 +53,11 @@ PHASES: dict[str, list[tuple[float, float]]] = {
 def nmr_spectrum(compound: str, *, solvent: str = "CDCl3", n: int = 16384, sf_mhz: float = 400.13,
                  lw_hz: float = 0.8, p0_error_deg: float = 25.0, p1_error_deg: float = -20.0,
                  seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """A complex 1H spectrum (ppm axis from 12 to -1, descending) with a phase error; and peak shifts."""
+    """A complex 1H spectrum (ppm axis from 12 to -1, descending) with a phase error; and peak shifts.
+
+    The error is undone by a phase correction of (``p0_error_deg``, ``p1_error_deg``) in
+    TopSpin's convention (see :func:`instrumentarium.web._corrections.apply_phase`).
+    """
     rng = np.random.default_rng(seed)
     ppm = np.linspace(12.0, -1.0, n)
     hz = ppm * sf_mhz
@@ -69,8 +73,9 @@ def nmr_spectrum(compound: str, *, solvent: str = "CDCl3", n: int = 16384, sf_mh
         shifts.append(delta)
     spec *= lw_hz / 2 * 100
     noise = rng.normal(0, 0.05, n) + 1j * rng.normal(0, 0.05, n)
-    phi = np.deg2rad(p0_error_deg + p1_error_deg * (ppm - ppm[0]) / (ppm[0] - ppm[-1]))
-    return ppm, (spec + noise) * np.exp(-1j * phi), sorted(shifts)
+    # the inverse of a TopSpin-convention correction by (p0_error_deg, p1_error_deg)
+    phi = np.deg2rad(p0_error_deg + p1_error_deg * np.arange(n) / n)
+    return ppm, (spec + noise) * np.exp(1j * phi), sorted(shifts)
 
 
 def _pv(x: np.ndarray, x0: float, fwhm: float, eta: float = 0.5) -> np.ndarray:
@@ -151,7 +156,7 @@ def fill_demo(store: Store) -> list[int]:
     """Add the demo measurements to ``store`` (once: skipped when it already holds entries)."""
     existing, total = store.search(Filters(), limit=1000)
     if total:
-        return [r["id"] for r in existing if r["status"] == "ok"]
+        return sorted(r["id"] for r in existing if r["status"] == "ok")
     ids = [store.add(m, run_label="demo", filename=f"demo/{m.acquisition.title}")
            for m in demo_measurements()]
     if isinstance(store, FolderStore):  # the SQL catalog records failures of its own ingests only

@@ -72,8 +72,9 @@ def make_router(template_dir: Path) -> tuple[APIRouter, Jinja2Templates]:
         items, total = request.app.state.store.search(f, offset=(page - 1) * per_page, limit=per_page)
         params = {k: v for k, v in request.query_params.items() if k != "page" and v}
         pages = max(1, -(-total // per_page))
+        techniques = sorted({"nmr", "xrd", *request.app.state.store.stats()["by_technique"]})
         return templates.TemplateResponse(request, "catalog.html", {
-            "items": items, "total": total, "page": page, "pages": pages, "f": f,
+            "items": items, "total": total, "page": page, "pages": pages, "f": f, "techniques": techniques,
             "prev_url": f"/catalog?{urlencode({**params, 'page': page - 1})}" if page > 1 else None,
             "next_url": f"/catalog?{urlencode({**params, 'page': page + 1})}" if page < pages else None,
             "api_url": f"/api/measurements?{urlencode(dict(request.query_params))}",

@@ -38,9 +38,9 @@ from ..catalog._models import (
     ResultRow,
     SampleRow,
 )
-from ..formats import load, save
+from ..formats import save
 from ..model import CatalogError, Measurement, to_plain
-from ._store import Filters, NotFound
+from ._store import Filters, NotFound, load_cached
 
 __all__ = ["CatalogStore"]
 
@@ -68,10 +68,11 @@ def _conditions(f: Filters, latest) -> list[Any]:
     if f.solvent:
         conds.append(func.lower(MeasurementRow.solvent).like(_like(f.solvent), escape="\\"))
     if f.instrument:
-        pat = _like(f.instrument)
-        conds.append(MeasurementRow.instrument_id.in_(select(InstrumentRow.id).where(or_(
-            *(func.lower(c).like(pat, escape="\\") for c in
-              (InstrumentRow.vendor, InstrumentRow.model, InstrumentRow.name))))))
+        # the same text the pages show: "vendor model name"
+        full = func.trim(func.coalesce(InstrumentRow.vendor, "") + " " + func.coalesce(InstrumentRow.model, "")
+                         + " " + func.coalesce(InstrumentRow.name, ""))
+        conds.append(MeasurementRow.instrument_id.in_(select(InstrumentRow.id).where(
+            func.lower(full).like(_like(f.instrument), escape="\\"))))
     if f.phase:
         pat = _like(f.phase)
         conds.append(MeasurementRow.id.in_(select(PhaseRow.measurement_id).where(
@@ -222,19 +223,24 @@ class CatalogStore:
 
     def run_path(self, mid: int, run: int | None = None) -> Path:
         """The ``.nxs`` of a run of ``mid`` (default: the latest successful one)."""
-        runs = [r["run"] for r in self.get(mid)["runs"]]
-        if not runs:
-            raise NotFound(f"measurement {mid} has no processed run (its processing failed)")
-        k = runs[-1] if run is None else int(run)
-        if k not in runs:
-            raise NotFound(f"measurement {mid} has no run {k}; runs are {runs}")
+        stmt = select(ProcessingRun.id, ProcessingRun.nxs_path).where(
+            ProcessingRun.measurement_id == int(mid), ProcessingRun.nxs_path.is_not(None))
         with self.catalog.reading() as s:
-            path = s.get(ProcessingRun, k).nxs_path
-        return Path(path)
+            if run is not None:
+                found = s.execute(stmt.where(ProcessingRun.id == int(run))).first()
+            else:
+                found = s.execute(stmt.order_by(ProcessingRun.id.desc()).limit(1)).first()
+        if found is None:
+            rec = self.get(mid)  # raises NotFound for an unknown measurement
+            runs = [r["run"] for r in rec["runs"]]
+            if not runs:
+                raise NotFound(f"measurement {mid} has no processed run (its processing failed)")
+            raise NotFound(f"measurement {mid} has no run {run}; runs are {runs}")
+        return Path(found[1])
 
     def load(self, mid: int, run: int | None = None) -> Measurement:
         """The measurement of a run (default: the latest)."""
-        return load(self.run_path(mid, run))
+        return load_cached(self.run_path(mid, run))
 
     def stats(self) -> dict[str, Any]:
         """Counts for the home page."""

@@ -7,20 +7,22 @@ say exactly the same thing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ..model import InstrumentariumError, Measurement, ProcessingError, to_plain
+from ..model import InstrumentariumError, Measurement, ProcessingError, UnknownStepError, to_plain
 from ..pipeline import Recipe
 from ..plugins import exporters, step, techniques
 from . import _corrections  # noqa: F401  (registers the manual steps)
 from ._store import Store
-from ._summary import plot_data, result_tables
+from ._summary import phase_candidates, plot_data, result_tables
 
-__all__ = ["CORRECTIONS", "apply_correction", "detail", "export_csv", "exporter_for", "preview_phase"]
+__all__ = ["CORRECTIONS", "apply_correction", "detail", "export_csv", "exporter_for", "preview_phase",
+           "report_html"]
 
 #: Correction kind (URL segment) -> (registered step name, technique).
 CORRECTIONS: Mapping[str, tuple[str, str]] = {
@@ -62,19 +64,45 @@ def detail(store: Store, mid: int, run: int | None = None) -> dict[str, Any]:
         "source": to_plain(m.source),
         "provenance": to_plain(m.provenance),
         "results": result_tables(m),
+        "phase_candidates": phase_candidates(m),
         "warnings": list(m.warnings),
         "is_complex": m.is_complex,
         "corrections": [k for k, (_, tech) in CORRECTIONS.items() if tech == m.technique],
         "wavelength_angstrom": getattr(m.acquisition, "wavelength_angstrom", None),
-        "downloads": ["nxs", "csv", "json", *(["jdx"] if exporter_for(m, ".jdx") else [])],
+        "downloads": ["nxs", "csv", "json", *(["jdx"] if exporter_for(m, ".jdx") else []), "report"],
     })
     return out
 
 
+def _correction_step(kind: str) -> tuple[str, Any]:
+    """The step a correction runs: the NMR technique's own ``nmr.phase`` where installed.
+
+    ``nmr.phase`` (TopSpin's PHC0/PHC1 convention, the same as :func:`apply_phase`) is
+    what the NMR package sums into the reported phase and replays in recipes; without it
+    the workstation's own ``web.nmr_phase`` does the same arithmetic.
+    """
+    if kind == "phase":
+        try:
+            return "nmr.phase", step("nmr.phase")
+        except UnknownStepError:
+            pass
+    name = CORRECTIONS[kind][0]
+    return name, step(name)
+
+
+def _marked_manual(m: Measurement) -> Measurement:
+    """``m`` with its last provenance entry marked as a correction made by hand."""
+    last = m.provenance[-1]
+    return m.replace(provenance=(*m.provenance[:-1], dataclasses.replace(last, manual=True)))
+
+
 def preview_phase(m: Measurement, *, p0_deg: float, p1_deg: float, pivot_ppm: float | None,
                   max_points: int = 8000) -> dict[str, Any]:
-    """Plot data of ``m`` phased by (p0, p1), without saving anything."""
-    phased = step(CORRECTIONS["phase"][0])(m, p0_deg=p0_deg, p1_deg=p1_deg, pivot_ppm=pivot_ppm)
+    """Plot data of ``m`` phased by (p0, p1) (TopSpin convention), without saving anything."""
+    if m.technique != "nmr":
+        raise ProcessingError(f"phase correction is for NMR spectra, not {m.technique} data")
+    _, phase = _correction_step("phase")
+    phased = phase(m, p0_deg=p0_deg, p1_deg=p1_deg, pivot_ppm=pivot_ppm)
     return plot_data(phased, max_points=max_points)
 
 
@@ -85,13 +113,17 @@ def _reanalyze(m: Measurement) -> Measurement:
         return m
     try:
         result = plugin.analyze(m)
-    except InstrumentariumError as exc:
-        return m.with_warning(f"analysis after the manual correction failed: {exc}")
+    except NotImplementedError:
+        return m
+    except Exception as exc:  # a plugin's analysis failing must not lose the correction
+        return m.with_warning(f"analysis after the manual correction failed: {type(exc).__name__}: {exc}")
+    if result is None:
+        return m
     if isinstance(result, Measurement):
         return result
-    if isinstance(result, Mapping):
-        return m.with_results(**{str(k): v for k, v in result.items()})
-    return m
+    # a typed analysis record (NMRAnalysis, Identification...) is kept as results["analysis"],
+    # as the catalog's ingest does, so search and the page see the same thing
+    return m.with_results(analysis=result)
 
 
 def apply_correction(store: Store, mid: int, kind: str, params: Mapping[str, Any],
@@ -102,12 +134,13 @@ def apply_correction(store: Store, mid: int, kind: str, params: Mapping[str, Any
     """
     if kind not in CORRECTIONS:
         raise ProcessingError(f"unknown correction {kind!r}; corrections are {sorted(CORRECTIONS)}")
-    name, technique = CORRECTIONS[kind]
+    technique = CORRECTIONS[kind][1]
     m = store.load(mid, run)
     if m.technique != technique:
         raise ProcessingError(
             f"the {kind} correction is for {technique} data; measurement {mid} is {m.technique}")
-    corrected = step(name)(m, **dict(params))
+    name, func = _correction_step(kind)
+    corrected = _marked_manual(func(m, **dict(params)))
     if kind != "phases":
         corrected = _reanalyze(corrected)
     recipe = Recipe.from_provenance(corrected, name="manual")
@@ -131,6 +164,18 @@ def export_csv(m: Measurement) -> str:
     for row in zip(*cols, strict=True):
         w.writerow([f"{v:.10g}" for v in row])
     return buf.getvalue()
+
+
+def report_html(m: Measurement) -> str:
+    """The self-contained HTML report of ``instrumentarium.reports`` (plot as an embedded PNG)."""
+    from ..reports import render_html
+
+    try:
+        return render_html(m)
+    except InstrumentariumError:
+        raise
+    except Exception as exc:  # a technique's report figure failing is reported, not a 500
+        raise ProcessingError(f"the report could not be made: {type(exc).__name__}: {exc}") from None
 
 
 def exporter_for(m: Measurement, suffix: str) -> Any | None:

@@ -9,6 +9,7 @@ tests use. A catalog-backed store replaces it when the SQL catalog is available.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import os
 import tempfile
@@ -22,7 +23,25 @@ from ..formats import load, save
 from ..model import CatalogError, Measurement
 from ._summary import index_fields
 
-__all__ = ["Filters", "FolderStore", "NotFound", "Store"]
+__all__ = ["Filters", "FolderStore", "NotFound", "Store", "load_cached"]
+
+
+@functools.lru_cache(maxsize=64)
+def _load(path: str, mtime_ns: int, size: int) -> Measurement:
+    return load(path)
+
+
+def load_cached(path: Path) -> Measurement:
+    """``instrumentarium.load`` with a small cache: a run's ``.nxs`` is written once, never changed.
+
+    Keyed by path, modification time and size, so a replaced file is read again; the
+    Measurement is immutable, so sharing it between requests is safe.
+    """
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        raise NotFound(f"the processed file {path} is missing from the store") from None
+    return _load(str(path), st.st_mtime_ns, st.st_size)
 
 
 class NotFound(CatalogError, KeyError):
@@ -233,7 +252,7 @@ class FolderStore:
 
     def load(self, mid: int, run: int | None = None) -> Measurement:
         """The measurement of a run (default: the latest)."""
-        return load(self.run_path(mid, run))
+        return load_cached(self.run_path(mid, run))
 
     def stats(self) -> dict[str, Any]:
         """Counts for the home page: by technique, by instrument, failures."""

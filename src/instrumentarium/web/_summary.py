@@ -22,60 +22,85 @@ __all__ = [
     "decimate",
     "index_fields",
     "peak_positions",
+    "phase_candidates",
     "phase_names",
     "plot_data",
     "result_tables",
+    "walk_records",
 ]
 
-#: Field names that hold a peak position, by preference.
-PEAK_FIELDS = ("position_ppm", "shift_ppm", "center_ppm", "ppm",
-               "two_theta_deg", "position_deg", "center_deg")
+#: Field names that hold a peak position (ppm or degrees 2θ), by preference.
+PEAK_FIELDS = ("ppm", "two_theta_deg", "position_ppm", "shift_ppm", "position_deg")
 #: Field names that name a crystalline phase.
-PHASE_NAME_FIELDS = ("phase", "name", "mineral", "formula")
-
-
-def _records(value: Any) -> list[dict[str, Any]]:
-    plain = to_plain(value)
-    items = plain if isinstance(plain, list) else [plain]
-    return [r for r in items if isinstance(r, dict)]
+PHASE_NAME_FIELDS = ("name", "phase", "mineral", "formula")
 
 
 def _finite(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def walk_records(results: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every record (plain dict) in the results, at any depth, with its dotted path.
+
+    ``{"analysis": NMRAnalysis(peaks=(...), multiplets=(...))}`` gives the analysis itself
+    at ``"analysis"``, its peaks at ``"analysis.peaks"`` and so on.
+    """
+    out: list[tuple[str, dict[str, Any]]] = []
+
+    def visit(value: Any, path: str) -> None:
+        if isinstance(value, list):
+            for v in value:
+                visit(v, path)
+        elif isinstance(value, dict):
+            out.append((path, value))
+            for k, v in value.items():
+                if isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
+                    visit(v, f"{path}.{k}")
+
+    for name, value in results.items():
+        visit(to_plain(value), name)
+    return out
+
+
+def _peak_position(r: dict[str, Any]) -> float | None:
+    return next((float(r[f]) for f in PEAK_FIELDS if _finite(r.get(f))), None)
+
+
+def _is_phase(path: str, r: dict[str, Any]) -> bool:
+    if "decision" in path:
+        return False
+    named = any(isinstance(r.get(f), str) and r[f] for f in ("name", "phase", "mineral"))
+    return "weight_fraction" in r or (named and isinstance(r.get("formula"), str))
+
+
+def _rejected(m: Measurement) -> set[str]:
+    return {str(r.get("name")) for path, r in walk_records(m.results)
+            if path.startswith("phase_decisions") and r.get("accepted") is False}
+
+
 def peak_positions(m: Measurement) -> list[float]:
-    """Every peak position (ppm or degrees 2θ) found in the results, sorted."""
-    out: list[float] = []
-    for name, value in m.results.items():
-        if "peak" not in name.lower():
+    """Every peak position (ppm or degrees 2θ) found in the results, sorted, without repeats."""
+    found = {round(p, 6) for _, r in walk_records(m.results) if (p := _peak_position(r)) is not None}
+    return sorted(found)
+
+
+def phase_candidates(m: Measurement) -> list[dict[str, Any]]:
+    """Candidate or identified phases (name, formula, score), with whether a person rejected them."""
+    rejected = _rejected(m)
+    out: dict[str, dict[str, Any]] = {}
+    for path, r in walk_records(m.results):
+        if not _is_phase(path, r):
             continue
-        for r in _records(value):
-            for f in PEAK_FIELDS:
-                if _finite(r.get(f)):
-                    out.append(float(r[f]))
-                    break
-    return sorted(out)
-
-
-def _is_phase_result(name: str) -> bool:
-    low = name.lower()
-    return "phase" in low and "decision" not in low
+        name = next(str(r[f]) for f in PHASE_NAME_FIELDS if isinstance(r.get(f), str) and r[f])
+        out.setdefault(name, {"name": name, "formula": r.get("formula"), "score": r.get("score"),
+                              "weight_fraction": r.get("weight_fraction"), "from": path,
+                              "accepted": name not in rejected})
+    return list(out.values())
 
 
 def phase_names(m: Measurement) -> list[str]:
-    """Names of the candidate or identified phases in the results (accepted ones only, if decided)."""
-    names: list[str] = []
-    for name, value in m.results.items():
-        if not _is_phase_result(name):
-            continue
-        for r in _records(value):
-            for f in PHASE_NAME_FIELDS:
-                if isinstance(r.get(f), str) and r[f]:
-                    names.append(r[f])
-                    break
-    rejected = {d["name"] for d in _records(m.results.get("phase_decisions", ())) if not d.get("accepted")}
-    return [n for n in dict.fromkeys(names) if n not in rejected]
+    """Names of the candidate or identified phases, without those a person rejected."""
+    return [c["name"] for c in phase_candidates(m) if c["accepted"]]
 
 
 def index_fields(m: Measurement) -> dict[str, Any]:
@@ -127,24 +152,51 @@ def _axis_info(m: Measurement) -> dict[str, Any]:
 
 
 def _sticks(m: Measurement) -> list[dict[str, Any]]:
-    """Reference-phase sticks: records of phase results holding lists of positions."""
-    out = []
-    for name, value in m.results.items():
-        if not _is_phase_result(name):
+    """Reference-phase sticks: phase records holding lists of positions and intensities."""
+    rejected = _rejected(m)
+    out, seen = [], set()
+    for path, r in walk_records(m.results):
+        if not _is_phase(path, r):
             continue
-        for r in _records(value):
-            label = next((r[f] for f in PHASE_NAME_FIELDS if isinstance(r.get(f), str)), name)
-            pos = next((r[f] for f in ("two_theta_deg", "positions_deg", "stick_two_theta_deg")
-                        if isinstance(r.get(f), list)), None)
-            inten = next((r[f] for f in ("intensity", "intensities", "stick_intensity")
-                          if isinstance(r.get(f), list)), None)
-            if pos and inten and len(pos) == len(inten):
-                out.append({"name": label, "x": pos, "y": inten})
+        label = next(str(r[f]) for f in PHASE_NAME_FIELDS if isinstance(r.get(f), str) and r[f])
+        pos = next((r[f] for f in ("stick_two_theta_deg", "two_theta_deg", "positions_deg")
+                    if isinstance(r.get(f), list)), None)
+        inten = next((r[f] for f in ("stick_intensity", "intensity", "intensities")
+                      if isinstance(r.get(f), list)), None)
+        if pos and inten and len(pos) == len(inten) and label not in seen:
+            seen.add(label)
+            out.append({"name": label, "x": pos, "y": inten, "rejected": label in rejected})
+    return out
+
+
+def _ranges(m: Measurement) -> list[dict[str, Any]]:
+    """Integral ranges and multiplets to shade: (start, end) in ppm with a label."""
+    out = []
+    for path, r in walk_records(m.results):
+        a = next((r[f] for f in ("start_ppm", "low_ppm", "from_ppm") if _finite(r.get(f))), None)
+        b = next((r[f] for f in ("end_ppm", "stop_ppm", "high_ppm", "to_ppm") if _finite(r.get(f))), None)
+        rng = r.get("range_ppm")
+        if a is not None and b is not None:
+            if _finite(r.get("relative")):
+                label = f"{r['relative']:.3g}"
+            elif _finite(r.get("n_h")) and r["n_h"] > 0:
+                label = f"{r['n_h']:.2g}H"
+            else:
+                val = next((r[f] for f in ("value", "integral") if _finite(r.get(f))), None)
+                label = f"{val:.3g}" if val is not None else ""
+            out.append({"start": float(a), "end": float(b), "kind": "integral", "from": path, "label": label})
+        elif isinstance(rng, list) and len(rng) == 2 and all(_finite(v) for v in rng):
+            j = ", ".join(f"{v:.1f}" for v in r.get("j_hz") or [] if _finite(v))
+            label = str(r.get("multiplicity") or "m") + (f" J={j} Hz" if j else "")
+            if _finite(r.get("n_h")) and r["n_h"] > 0:
+                label += f" {r['n_h']:.2g}H"
+            out.append({"start": float(rng[0]), "end": float(rng[1]), "kind": "multiplet", "from": path,
+                        "label": label})
     return out
 
 
 def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
-    """The JSON a browser plots: the (decimated) real curve, peaks, integrals, sticks.
+    """The JSON a browser plots: the (decimated) real curve, peaks, integrals, multiplets, sticks.
 
     Multi-dimensional signals are shown by their first row (2-D NMR contours are not drawn yet).
     """
@@ -152,27 +204,16 @@ def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
     x = np.asarray(m.axes[-1].values, dtype=float)
     y = np.real(signal).astype(float)
     xd, yd = decimate(x, y, max_points)
-    peaks = []
-    for name, value in m.results.items():
-        if "peak" not in name.lower():
+    ascending = x[0] <= x[-1]
+    peaks, seen = [], set()
+    for _, r in walk_records(m.results):
+        pos = _peak_position(r)
+        if pos is None or "range_ppm" in r or round(pos, 4) in seen:
             continue
-        for r in _records(value):
-            pos = next((float(r[f]) for f in PEAK_FIELDS if _finite(r.get(f))), None)
-            if pos is not None:
-                height = float(np.interp(pos, x[::-1], y[::-1]) if x[0] > x[-1] else np.interp(pos, x, y))
-                label = r.get("label") or r.get("hkl") or f"{pos:.4g}"
-                peaks.append({"x": pos, "y": height, "label": str(label)})
-    integrals = []
-    for name, value in m.results.items():
-        if "integral" not in name.lower() and "multiplet" not in name.lower():
-            continue
-        for r in _records(value):
-            a = next((r[f] for f in ("start_ppm", "low_ppm", "from_ppm") if _finite(r.get(f))), None)
-            b = next((r[f] for f in ("end_ppm", "high_ppm", "to_ppm") if _finite(r.get(f))), None)
-            if a is not None and b is not None:
-                val = r.get("relative", r.get("value"))
-                integrals.append({"start": float(a), "end": float(b), "kind": name,
-                                  "label": f"{val:.3g}" if _finite(val) else ""})
+        seen.add(round(pos, 4))
+        height = float(np.interp(pos, x, y) if ascending else np.interp(pos, x[::-1], y[::-1]))
+        label = r.get("label") or r.get("hkl") or f"{pos:.4g}"
+        peaks.append({"x": pos, "y": height, "label": str(label)})
     return {
         "x": [float(v) for v in xd],
         "y": [float(v) if math.isfinite(v) else None for v in yd],
@@ -181,20 +222,33 @@ def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
         "is_complex": m.is_complex,
         "n_points": int(x.size),
         "peaks": peaks,
-        "integrals": integrals,
+        "integrals": _ranges(m),
         "sticks": _sticks(m),
     }
 
 
+def _cell(v: Any) -> Any:
+    if isinstance(v, list):
+        if v and all(_finite(x) or isinstance(x, str) for x in v):
+            return ", ".join(f"{x:.6g}" if _finite(x) else str(x) for x in v[:12]) + (" …" if len(v) > 12 else "")
+        return f"[{len(v)} items]"
+    if isinstance(v, dict):
+        return "{…}"
+    return v
+
+
 def result_tables(m: Measurement) -> list[dict[str, Any]]:
-    """Each result as a table: ``{"name", "columns", "rows"}`` of plain values."""
+    """The results as tables, one per path of records (``analysis``, ``analysis.peaks``...)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for path, r in walk_records(m.results):
+        groups.setdefault(path, []).append(r)
     tables = []
     for name, value in m.results.items():
-        recs = _records(value)
-        if not recs:
+        if not isinstance(to_plain(value), dict | list):
             tables.append({"name": name, "columns": ["value"], "rows": [[to_plain(value)]]})
-            continue
-        cols = list(dict.fromkeys(k for r in recs for k in r))
-        rows = [[r.get(c) for c in cols] for r in recs]
-        tables.append({"name": name, "columns": cols, "rows": rows})
+    for path, recs in groups.items():
+        cols = [k for k in dict.fromkeys(k for r in recs for k in r)
+                if not any(isinstance(r.get(k), list) and any(isinstance(x, dict) for x in r[k]) for r in recs)
+                and not any(isinstance(r.get(k), dict) for r in recs)]
+        tables.append({"name": path, "columns": cols, "rows": [[_cell(r.get(c)) for c in cols] for r in recs]})
     return tables

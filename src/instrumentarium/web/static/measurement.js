@@ -21,13 +21,15 @@
     const t = [{x: d.x, y: d.y, type: "scattergl", mode: "lines", name: "signal",
                 line: {width: 1, color: "#1f4e79"}, hoverinfo: "x+y"}];
     if (d.peaks.length) {
-      t.push({x: d.peaks.map(p => p.x), y: d.peaks.map(p => p.y), type: "scatter", mode: "markers+text",
+      // labels on the plot while they stay readable; always in the hover
+      t.push({x: d.peaks.map(p => p.x), y: d.peaks.map(p => p.y), type: "scatter",
+              mode: d.peaks.length <= 25 ? "markers+text" : "markers",
               text: d.peaks.map(p => p.label), textposition: "top center", name: "peaks",
               marker: {color: "#c0392b", size: 6, symbol: "triangle-down"}, hoverinfo: "x+text"});
     }
     const ymax = Math.max(...d.y.filter(v => v !== null));
     const colors = ["#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d"];
-    d.sticks.forEach((s, i) => {
+    d.sticks.filter(s => !s.rejected).forEach((s, i) => {
       const smax = Math.max(...s.y);
       const xs = [], ys = [];
       s.x.forEach((x, j) => { xs.push(x, x, null); ys.push(0, -0.15 * ymax * s.y[j] / smax, null); });
@@ -40,10 +42,13 @@
   function layout(d) {
     const shapes = [], annotations = [];
     d.integrals.forEach(r => {
-      shapes.push({type: "rect", xref: "x", yref: "paper", x0: r.start, x1: r.end, y0: 0, y1: 1,
-                   fillcolor: "rgba(39,174,96,0.12)", line: {width: 0}});
-      if (r.label) annotations.push({x: (r.start + r.end) / 2, y: 1, xref: "x", yref: "paper",
-                                     text: r.label, showarrow: false, yanchor: "bottom"});
+      const multiplet = r.kind === "multiplet";
+      shapes.push({type: "rect", xref: "x", yref: "paper", x0: r.start, x1: r.end,
+                   y0: multiplet ? 0 : 0.02, y1: multiplet ? 0.04 : 1,
+                   fillcolor: multiplet ? "rgba(142,68,173,0.45)" : "rgba(39,174,96,0.12)", line: {width: 0}});
+      if (r.label) annotations.push({x: (r.start + r.end) / 2, y: multiplet ? 0.05 : 1, xref: "x", yref: "paper",
+                                     text: r.label, showarrow: false, yanchor: "bottom",
+                                     font: {size: multiplet ? 9 : 11, color: multiplet ? "#8e44ad" : "#1e8449"}});
     });
     return {
       margin: {l: 60, r: 20, t: 30, b: 50}, hovermode: "x", dragmode: "zoom", showlegend: true,
