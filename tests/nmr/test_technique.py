@@ -109,3 +109,12 @@ def test_cli_vendor_recipe_and_bad_recipe(shared_data: Path, tmp_path: Path) -> 
     assert d["reference"]["method"] == "vendor"
     bad = CliRunner().invoke(main, ["process", str(folder), "--recipe", str(tmp_path / "nope.json")])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_cli_process_on_a_2d_folder_is_a_clear_error(shared_data: Path) -> None:
+    folder = shared_data / "nmr/nmr_dev_v1/d03_bruker_COSY_500MHz_cyclosporin_C6D6/1"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found")
+    res = CliRunner().invoke(main, ["process", str(folder)])
+    assert res.exit_code == 1
+    assert "2D" in res.output and "Traceback" not in res.output
