@@ -58,6 +58,18 @@ def test_analyze_without_the_analysis_package_is_a_clear_error(monkeypatch: pyte
         NMRTechnique().analyze(simulate_fid([(1.0, 1.0, 1.0)], n_points=64))
 
 
+def test_process_summary_merges_the_analysis_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    import instrumentarium.nmr._technique as tech
+
+    fake = types.SimpleNamespace(process_summary_extra=lambda m: {"peaks": [{"ppm": 1.3}]})
+    monkeypatch.setattr(tech, "_optional_module", lambda name: fake)
+    out = process(simulate_fid([(1.3, 3.0, 1.2)], noise=1e-4, n_points=2048))
+    d = NMRTechnique().process_summary(out)
+    assert d["peaks"] == [{"ppm": 1.3}] and "phase" in d
+
+
 def test_report_tables_fall_back_to_acquisition_and_processing() -> None:
     out = process(simulate_fid([(1.3, 3.0, 1.2)], noise=1e-4, n_points=2048))
     tables = NMRTechnique().report_tables(out)
@@ -109,3 +121,12 @@ def test_cli_vendor_recipe_and_bad_recipe(shared_data: Path, tmp_path: Path) -> 
     assert d["reference"]["method"] == "vendor"
     bad = CliRunner().invoke(main, ["process", str(folder), "--recipe", str(tmp_path / "nope.json")])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_cli_process_on_a_2d_folder_is_a_clear_error(shared_data: Path) -> None:
+    folder = shared_data / "nmr/nmr_dev_v1/d03_bruker_COSY_500MHz_cyclosporin_C6D6/1"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found")
+    res = CliRunner().invoke(main, ["process", str(folder)])
+    assert res.exit_code == 1
+    assert "2D" in res.output and "Traceback" not in res.output

@@ -134,7 +134,7 @@ class Measurement:
             software=software,
             decisions=dict(decisions or {}),
             manual=manual,
-            timestamp=_dt.datetime.now(_dt.UTC),
+            timestamp=_dt.datetime.now(_dt.timezone.utc),
         )
         return dataclasses.replace(self, provenance=(*self.provenance, entry), **changes)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Measurement, NMRAcquisition, ProcessingError, to_plain
+from ..model import InstrumentariumError, Measurement, NMRAcquisition, ProcessingError, to_plain
 from ..pipeline import Recipe
 from . import processing as _processing  # noqa: F401  (registers the nmr.* steps)
 from .processing._phase import pivot_fraction, to_edge_pivot
@@ -113,7 +113,11 @@ class NMRTechnique:
         return {k: v for k, v in d.items() if v not in (None, "", [], ())}
 
     def process_summary(self, m: Measurement) -> dict[str, Any]:
-        """``phase`` (p0_deg, p1_deg, confidence) and ``reference`` for ``process --json``."""
+        """``phase`` (p0_deg, p1_deg, confidence), ``reference``, ``axis`` for ``process --json``.
+
+        Adds the keys of ``instrumentarium.nmr.analysis.process_summary_extra`` (peaks,
+        multiplets...) when that package is installed.
+        """
         out: dict[str, Any] = {"phase": total_phase(m), "reference": reference_used(m)}
         if m.ndim == 1 and m.axes[0].name == "chemical_shift":
             v = m.axes[0].values
@@ -122,6 +126,14 @@ class NMRTechnique:
                            "order": "descending (first point = highest ppm)" if v[0] > v[-1]
                            else "ascending (first point = lowest ppm)",
                            "points": int(v.shape[0])}
+        # peaks, multiplets, report... from the analysis package when it is installed
+        mod = _optional_module(_ANALYSIS)
+        extra = getattr(mod, "process_summary_extra", None) if mod is not None else None
+        if extra is not None:
+            try:
+                out.update(extra(m))
+            except InstrumentariumError as exc:
+                out["analysis_error"] = str(exc)
         return out
 
     def analyze(self, m: Measurement, **options: Any) -> Any:
