@@ -165,3 +165,34 @@ def test_upload_a_folder_as_zip_catalogues_it(client, store, broken_reader) -> N
     assert new["record"]["filename"].endswith("ethyl.nxs")
     home = client.get("/api/home").json()
     assert any(f["filename"].endswith("scan.fake") for f in home["failures"])
+
+
+def _reader_examples(tmp_path: Path) -> list[tuple[str, Path]]:
+    from instrumentarium.plugins import readers
+
+    out = []
+    for name, reader in sorted(readers().items()):
+        if not hasattr(reader, "examples"):
+            continue
+        folder = tmp_path / name
+        folder.mkdir()
+        out.extend((name, p) for p in reader.examples(folder)[:2])
+    return out
+
+
+def test_every_installed_reader_example_uploads_as_a_zip(client, tmp_path: Path) -> None:
+    """A file or a vendor folder (a Bruker experiment...) zipped: catalogued or a recorded failure."""
+    examples = _reader_examples(tmp_path)
+    if not examples:
+        pytest.skip("no installed reader writes examples")
+    for name, path in examples:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            files = [path] if path.is_file() else [p for p in sorted(path.rglob("*")) if p.is_file()]
+            for f in files:
+                zf.write(f, f.relative_to(path.parent).as_posix())
+        r = client.post("/api/uploads", files={"file": (f"{path.name}.zip", buf.getvalue())})
+        assert r.status_code in (201, 422), (name, r.text)
+        if r.status_code == 201:
+            body = r.json()
+            assert body["ids"] or body["failures"], (name, body)
