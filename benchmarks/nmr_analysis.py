@@ -63,7 +63,8 @@ def main() -> None:
         n_ng = len(ng.peakpick.pick(y0, pthres=6 * noise, algorithm="thres", msep=(1,)))
         t_ours = best_of(lambda m=m: analyze(m), repeat=1)
         n_ours = len(analyze(m).peaks)
-        print(f"{name:28s} {y.size:9d} {t_ng:9.3f} {t_ours:9.3f} {t_ours / t_ng:9.2f} {n_ng:9d} {n_ours:9d}", flush=True)
+        row = f"{y.size:9d} {t_ng:9.3f} {t_ours:9.3f} {t_ours / t_ng:9.2f} {n_ng:9d} {n_ours:9d}"
+        print(f"{name:28s} {row}", flush=True)
     print("ratio = our full analysis time / nmrglue threshold peak picking time (lower is better)")
     print(f"machine load: {np.round(__import__('os').getloadavg(), 1).tolist()}")
 

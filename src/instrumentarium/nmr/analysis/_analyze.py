@@ -203,7 +203,7 @@ def analyze(
         )
 
     # ranges and multiplets, lines in Hz (increasing ppm order does not matter)
-    hz = lppm * mhz
+    hz = apex_ppm * mhz  # apex positions: a poorly conditioned joint fit cannot move them
     widths = np.array([p.width_hz for p in peaks])
     main = [k for k in range(len(peaks)) if k not in sats]
     groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
@@ -306,7 +306,7 @@ def analyze(
                 j_hz=tuple(float(j) for j in js),
                 n_h=round(n_h, 3),
                 integral=float(integral),
-                peak_ppm=tuple(round(float(lppm[k]), 5) for k in g),
+                peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g),
                 kind=kind,
                 label=label,
             )
