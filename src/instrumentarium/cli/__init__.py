@@ -26,6 +26,9 @@ for _cmd in (info, formats, plugins, process):
 # Each area adds its commands below its own comment (one import, one add_command).
 
 # nmr
+from ._nmr import nmr_analyze  # noqa: E402
+
+main.add_command(nmr_analyze)
 
 
 # xrd

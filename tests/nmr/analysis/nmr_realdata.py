@@ -117,9 +117,8 @@ def nmredata_multiplets(path: Path) -> list[dict]:
         for f in fields[1:]:
             if f.startswith("S="):
                 d["multiplicity"] = f[2:]
-            elif f.startswith("J="):
-                d["j"] = tuple(
-                    float(v) for v in re.findall(r"(\d+\.?\d*)\(", f) or re.findall(r"(\d+\.?\d*)", f)
-                )
+        if "J=" in line:  # J=9.90(H3),4.80(OH),... up to the ';' comment
+            jtext = line.split("J=", 1)[1].split(";", 1)[0]
+            d["j"] = tuple(float(v) for v in re.findall(r"(\d+\.?\d*)\(", jtext))
         out.append(d)
     return out

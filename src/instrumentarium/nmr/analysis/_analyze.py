@@ -203,7 +203,7 @@ def analyze(
         )
 
     # ranges and multiplets, lines in Hz (increasing ppm order does not matter)
-    hz = lppm * mhz
+    hz = apex_ppm * mhz  # apex positions: a poorly conditioned joint fit cannot move them
     widths = np.array([p.width_hz for p in peaks])
     main = [k for k in range(len(peaks)) if k not in sats]
     groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
@@ -211,8 +211,12 @@ def analyze(
     groups = _split_on_major_lines(groups, hz, widths, apex_h, gap_hz)
     bounds = []
     for g in groups:
-        margin = max(4.0 * float(np.max(widths[g])), 2.0 * hz_pp) / hz_pp
-        bounds.append([float(np.min(pos[g])) - margin, float(np.max(pos[g])) + margin])
+        # limits from the range's real lines: small humps and traces at its edges would
+        # otherwise stretch it over baseline and neighbours
+        hmax = max(apex_h[k] for k in g)
+        major = [k for k in g if apex_h[k] >= 0.03 * hmax]
+        margin = max(4.0 * float(np.max(widths[major])), 2.0 * hz_pp) / hz_pp
+        bounds.append([float(np.min(pos[major])) - margin, float(np.max(pos[major])) + margin])
     for a, b in itertools.pairwise(bounds):  # never overlap the neighbour
         if a[1] > b[0]:
             mid = 0.5 * (a[1] + b[0])
@@ -259,7 +263,7 @@ def analyze(
     comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
     if comp:  # tiny ranges (noise, humps, traces) must not set the proton unit
         big = max(r[3] for r in comp)
-        comp = [r for r in comp if r[3] >= 0.03 * big]
+        comp = [r for r in comp if r[3] >= 0.08 * big]
     if comp:  # an "impurity" shift as large as the compound's signals is the compound's own
         med = float(np.median([r[3] for r in comp]))
         comp += [r for r in raw if r[5] == "impurity" and r[3] >= 0.5 * med]
@@ -306,7 +310,7 @@ def analyze(
                 j_hz=tuple(float(j) for j in js),
                 n_h=round(n_h, 3),
                 integral=float(integral),
-                peak_ppm=tuple(round(float(lppm[k]), 5) for k in g),
+                peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g),
                 kind=kind,
                 label=label,
             )

@@ -201,7 +201,7 @@ def refine_multiplet(
     from .peaks import pseudo_voigt
 
     n = len(fit.all_j_hz)
-    if n == 0 or n > 7 or len(x_hz) < 4 * (n + 4):
+    if n == 0 or n > 5 or len(x_hz) < 4 * (n + 4) or len(x_hz) > 3000:
         return fit
     signs = np.array([[((i >> k) & 1) - 0.5 for k in range(n)] for i in range(2**n)])
     scale = float(np.max(np.abs(y))) or 1.0

@@ -103,7 +103,17 @@ def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500)
         return J / scale
 
     try:
-        sol = least_squares(resid, p0, jac=jac, bounds=(lb, ub), x_scale="jac", max_nfev=20 * len(lines))
+        sol = least_squares(
+            resid,
+            p0,
+            jac=jac,
+            bounds=(lb, ub),
+            x_scale="jac",
+            max_nfev=10 * len(lines) + 20,
+            ftol=1e-6,
+            xtol=1e-6,
+            tr_solver="lsmr",
+        )
     except (ValueError, np.linalg.LinAlgError):
         return lines
     par = sol.x

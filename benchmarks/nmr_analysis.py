@@ -1,0 +1,73 @@
+"""Time per spectrum of ``instrumentarium.nmr.analysis.analyze`` against nmrglue's peak picking.
+
+Baseline: ``nmrglue.peakpick.pick(data, pthres=6*noise, algorithm="thres", msep=(1,))`` on the same
+real spectrum (threshold picking only, no fitting, no multiplets). Ours does peak picking
+with pseudo-Voigt fitting of overlapped lines, ranges, integrals, J analysis and
+classification. Run by hand: ``python benchmarks/nmr_analysis.py`` (needs ../shared/data).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nmrglue as ng
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "nmr" / "analysis"))
+
+from nmr_realdata import bruker_processed, jcamp_processed  # noqa: E402
+
+from instrumentarium.nmr.analysis import analyze, spectrum_arrays  # noqa: E402
+from instrumentarium.nmr.analysis.noise import baseline_offset, noise_std  # noqa: E402
+
+DEV = REPO.parent / "shared" / "data" / "nmr" / "nmr_dev_v1"
+CASES = {
+    "d01 aspirin 300 MHz (1r)": lambda: bruker_processed(
+        DEV / "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1"
+    ),
+    "d05 menthol 500 MHz (1r)": lambda: bruker_processed(
+        DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1"
+    ),
+    "d16 cyclopropanes (jdx)": lambda: jcamp_processed(
+        DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/cyclopropanes/1h.jdx"
+    ),
+    "d16 geraniol (jdx)": lambda: jcamp_processed(
+        DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/geraniol/1h.jdx"
+    ),
+}
+
+
+def best_of(func, repeat: int = 2) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    head = ("spectrum", "points", "nmrglue s", "ours s", "ratio", "ng peaks", "our peaks")
+    print(f"{head[0]:28s} " + " ".join(f"{h:>9s}" for h in head[1:]))
+    for name, load in CASES.items():
+        m = load()
+        y, _ = spectrum_arrays(m)
+        y0 = y - baseline_offset(y)
+        noise = noise_std(y0)
+        t_ng = best_of(
+            lambda y0=y0, noise=noise: ng.peakpick.pick(y0, pthres=6 * noise, algorithm="thres", msep=(1,))
+        )
+        n_ng = len(ng.peakpick.pick(y0, pthres=6 * noise, algorithm="thres", msep=(1,)))
+        t_ours = best_of(lambda m=m: analyze(m), repeat=1)
+        n_ours = len(analyze(m).peaks)
+        row = f"{y.size:9d} {t_ng:9.3f} {t_ours:9.3f} {t_ours / t_ng:9.2f} {n_ng:9d} {n_ours:9d}"
+        print(f"{name:28s} {row}", flush=True)
+    print("ratio = our full analysis time / nmrglue threshold peak picking time (lower is better)")
+    print(f"machine load: {np.round(__import__('os').getloadavg(), 1).tolist()}")
+
+
+if __name__ == "__main__":
+    main()
