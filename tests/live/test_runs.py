@@ -88,7 +88,7 @@ def test_xrd_step_scan_concatenates_points_with_poisson_counts(tmp_path):
     assert m.shape == (2001,) and x[0] == 20.0 and x[-1] == 60.0 and np.all(np.diff(x) > 0)
     assert np.all(m.signal == np.round(m.signal))
     top = x[np.argmax(m.signal)]
-    si111 = np.degrees(2 * np.arcsin(1.540593 / (2 * SILICON.a_angstrom / np.sqrt(3))))
+    si111 = np.degrees(2 * np.arcsin(1.540593 / (2 * SILICON.d_angstrom[0])))
     assert abs(top - si111) < 0.03, (top, si111)
 
 
@@ -117,3 +117,19 @@ def test_sample_lines_follow_first_order_multiplicity():
     assert [round(o, 2) for _, o, _ in lines] == [-10.65, -3.55, 3.55, 10.65]
     assert [round(w / min(w for *_, w in lines)) for *_, w in lines] == [1, 3, 3, 1]
     assert AbortRequested
+
+
+def test_phases_from_cif_give_their_calculated_lines(tmp_path):
+    from importlib.resources import files
+
+    from instrumentarium.live.sim_xrd import XRDPhase
+
+    cif = files("instrumentarium.xrd.phases") / "data" / "corundum.cif"
+    corundum = XRDPhase.from_cif(cif)
+    drv = SimulatedDiffractometer((corundum,), chunk_time_s=0.0, start_deg=20, stop_deg=70, seed=2)
+    m = run_acquisition(drv, folder=tmp_path / "run").measurement
+    x, y = m.axes[0].values, m.signal
+    top3 = sorted(x[np.argsort(y)[-400:]])
+    # corundum's strongest Cu Kα lines: (104) 35.15°, (113) 43.36°, (116) 57.50° (e.g. ICDD 46-1212)
+    for expected in (35.15, 43.36, 57.50):
+        assert np.min(np.abs(np.array(top3) - expected)) < 0.05, expected

@@ -84,3 +84,44 @@ def test_each_dataset_is_taken_once_after_it_settles(tmp_path, monkeypatch):
 def test_own_nexus_output_is_not_a_dataset(tmp_path):
     _nxs(tmp_path / "x.nxs")
     assert list(find_datasets(tmp_path)) == []
+
+
+def test_copied_vendor_datasets_are_catalogued_exactly_once(tmp_path, shared_data):
+    """Real Bruker and XRDML datasets copied into a watched folder, one of them slowly."""
+    import shutil
+
+    from instrumentarium.catalog import Catalog, ingest
+
+    bruker = shared_data / "nmr" / "nmr_dev_v1" / "d06_bruker_13C_151MHz_nmrpy_H2O" / "1"
+    xrdml = sorted((shared_data / "xrd" / "measured" / "xrdml").rglob("*.xrdml"))[0]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copytree(bruker, inbox / "exp1")
+    catalog = Catalog(tmp_path / "cat.sqlite")
+    taken = []
+
+    def handle(path, items):
+        taken.append(path.name)
+        ingest([path], catalog=catalog)
+
+    clock = Clock()
+    w = FolderWatcher(inbox, handle, ledger=tmp_path / "ledger.jsonl", settle_s=2.0, clock=clock)
+    w.poll_once()
+    # the XRDML file arrives in three pieces while the watcher keeps looking
+    data = xrdml.read_bytes()
+    target = inbox / xrdml.name
+    for k in range(3):
+        with open(target, "ab") as fh:
+            fh.write(data[k * len(data) // 3:(k + 1) * len(data) // 3])
+        clock.t += 1.0
+        w.poll_once()
+    for _ in range(3):
+        clock.t += 2.5
+        w.poll_once()
+    assert sorted(taken) == sorted(["exp1", xrdml.name])
+    with catalog.reading() as s:
+        from sqlalchemy import text
+
+        n = s.execute(text("select count(*) from measurements")).scalar()
+    assert n == 2
+    catalog.close()

@@ -34,6 +34,8 @@ def _make_driver(name: str, options: dict[str, Any]) -> Any:
 @click.option("--points", type=int, default=None, help="sim-nmr: complex points per FID (default 16384).")
 @click.option("--step", type=float, default=None, help="sim-xrd: 2θ step in degrees (default 0.02).")
 @click.option("--chunk-time", type=float, default=None, help="sim-xrd: seconds per event of 100 steps.")
+@click.option("--cif", "cifs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="sim-xrd: a phase of the sample, from a CIF (repeat for a mixture; default silicon).")
 @click.option("--seed", type=int, default=None, help="Noise seed (reproducible runs).")
 @click.option("--folder", type=click.Path(path_type=Path), default=None,
               help="Run folder (default: a new one under $INSTRUMENTARIUM_HOME/runs).")
@@ -44,7 +46,7 @@ def _make_driver(name: str, options: dict[str, Any]) -> Any:
 @json_option
 @handle_errors
 def acquire(driver_name: str, scans: int | None, scan_time: float | None, points: int | None,
-            step: float | None, chunk_time: float | None, seed: int | None, folder: Path | None,
+            step: float | None, chunk_time: float | None, cifs: tuple[Path, ...], seed: int | None, folder: Path | None,
             output: Path | None, db: str | None, no_catalog: bool, as_json: bool) -> None:
     """Acquire a measurement, processing it live; the data are on disk as they arrive."""
     from ..formats import save
@@ -56,6 +58,10 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
         options.update(n_scans=scans, scan_time_s=scan_time, n_points=points)
     elif driver_name == "sim-xrd":
         options.update(step_deg=step, chunk_time_s=chunk_time)
+        if cifs:
+            from ..live.sim_xrd import XRDPhase
+
+            options["phases"] = tuple(XRDPhase.from_cif(c) for c in cifs)
     driver = _make_driver(driver_name, options)
     run_folder = folder or default_run_folder(driver.name)
     frames: list[Any] = []

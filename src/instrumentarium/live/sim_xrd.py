@@ -1,7 +1,7 @@
 """A simulated powder diffractometer: a step scan with counting statistics.
 
-Peaks of the sample's phases (2θ from the lattice, relative intensities from reference
-data or a structure calculation) are drawn as pseudo-Voigt Kα1/Kα2 doublets whose FWHM
+Peaks of the sample's phases (from CIFs through the structure-factor calculation of
+:mod:`instrumentarium.xrd.phases`, or from reference intensities) are drawn as pseudo-Voigt Kα1/Kα2 doublets whose FWHM
 follows Caglioti, Paoletti & Ricci (1958), FWHM² = U tan²θ + V tanθ + W, on a smooth
 background with a weak amorphous hump. Counts at every step are Poisson-distributed.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,18 +28,41 @@ CU_KA2 = 1.544414
 
 @dataclass(frozen=True)
 class XRDPhase:
-    """A cubic phase given by its lattice parameter and reflections ``(h, k, l, I_rel)``."""
+    """A crystalline phase as its lines: lattice spacings and relative integrated intensities.
+
+    Build one from a CIF (:meth:`from_cif`: structure factors, multiplicities and
+    Lorentz-polarisation computed by :mod:`instrumentarium.xrd.phases`) or, for a cubic
+    phase, from reference intensities (:meth:`cubic`).
+    """
 
     name: str
-    a_angstrom: float
-    reflections: tuple[tuple[int, int, int, float], ...]
+    d_angstrom: tuple[float, ...]
+    intensity: tuple[float, ...]
     scale: float = 1.0
 
+    @classmethod
+    def cubic(cls, name: str, a_angstrom: float, reflections: tuple[tuple[int, int, int, float], ...],
+              scale: float = 1.0) -> XRDPhase:
+        """A cubic phase from ``(h, k, l, relative intensity)`` rows."""
+        d = tuple(a_angstrom / float(np.sqrt(h * h + k * k + l_ * l_)) for h, k, l_, _ in reflections)
+        return cls(name, d, tuple(float(r[3]) for r in reflections), scale)
+
+    @classmethod
+    def from_cif(cls, path: str | Path, *, scale: float = 1.0, name: str | None = None,
+                 wavelength_angstrom: float = CU_KA1) -> XRDPhase:
+        """Lines of the structure in a CIF (intensities m·Lp·|F|² at ``wavelength_angstrom``)."""
+        from ..xrd.phases.calculate import read_structure, reflections
+
+        small = read_structure(path)
+        refl = reflections(small, wavelength_angstrom=wavelength_angstrom)
+        tth, inten = refl.intensity()
+        d = wavelength_angstrom / (2 * np.sin(np.radians(tth) / 2))
+        return cls(name or small.name or Path(path).stem, tuple(map(float, d)), tuple(map(float, inten)), scale)
+
     def peaks(self, wavelength_angstrom: float) -> list[tuple[float, float]]:
-        """``(two_theta_deg, relative intensity)`` of each reflection reachable at this wavelength."""
+        """``(two_theta_deg, relative intensity)`` of each line reachable at this wavelength."""
         out = []
-        for h, k, l_, rel in self.reflections:
-            d = self.a_angstrom / np.sqrt(h * h + k * k + l_ * l_)
+        for d, rel in zip(self.d_angstrom, self.intensity, strict=True):
             s = wavelength_angstrom / (2 * d)
             if s < 1:
                 out.append((float(np.degrees(2 * np.arcsin(s))), rel * self.scale))
@@ -46,7 +70,7 @@ class XRDPhase:
 
 
 # Si, a = 5.431020511 Å (CODATA 2018); relative intensities of the Cu Kα powder pattern (ICDD PDF 27-1402).
-SILICON = XRDPhase(
+SILICON = XRDPhase.cubic(
     "Si", 5.431020511,
     ((1, 1, 1, 100), (2, 2, 0, 55), (3, 1, 1, 30), (4, 0, 0, 6), (3, 3, 1, 11), (4, 2, 2, 12),
      (5, 1, 1, 6), (4, 4, 0, 3), (5, 3, 1, 7), (6, 2, 0, 8), (5, 3, 3, 3)),
