@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=40, help="at most this many datasets per technique")
     parser.add_argument("--no-analyze", action="store_true", help="process and store only")
+    parser.add_argument("--technique", choices=["nmr", "xrd"], default=None, help="only this technique")
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="benchmark N tiny synthetic files per technique instead (catalog cost only)")
     args = parser.parse_args()
@@ -83,6 +84,8 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for technique, tech_roots in roots.items():
+        if args.technique and not technique.endswith(args.technique):
+            continue
         existing = [r for r in tech_roots if r.is_dir()]
         found = [c for c in discover(existing) if args.synthetic or c.technique == technique][: args.limit]
         if not found:
