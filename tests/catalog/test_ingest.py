@@ -152,3 +152,18 @@ def test_retry_failed_replaces_the_failed_run(fake_lab, lab, db_url, monkeypatch
         [broken] = cat.search(text="broken")
         assert broken["status"] == "ok"
 
+
+
+def test_touched_but_unchanged_file_is_unchanged_and_not_hashed_again(fake_lab, lab, tmp_path, monkeypatch):
+    from instrumentarium.catalog import _ingest
+
+    path = lab / "nmr" / "aspirin.fake"
+    with Catalog(tmp_path / "c.sqlite") as cat:
+        ingest([lab], catalog=cat)
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+        assert ingest([lab], catalog=cat).unchanged == 6
+        hashed = []
+        real = _ingest.hash_dataset
+        monkeypatch.setattr(_ingest, "hash_dataset", lambda p, f: hashed.append(p) or real(p, f))
+        assert ingest([lab], catalog=cat).unchanged == 6
+        assert hashed == []
