@@ -110,3 +110,10 @@ def test_report_of_a_failed_measurement_says_why(ingested, tmp_path):
                                        "--db", db])
     assert result.exit_code == 1 and "processing failed" in result.output
 
+
+
+def test_search_failed_lists_errors(ingested, run):
+    db, _ = ingested
+    rows = json.loads(run("search", "--failed", "--db", db, "--json").output)
+    assert [(r["stage"], r["path"].rsplit("/", 1)[-1]) for r in rows] == [("process", "broken.fake")]
+    assert "told to fail" in rows[0]["error"]
