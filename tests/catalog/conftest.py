@@ -53,22 +53,7 @@ def fake_lab(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 @pytest.fixture
 def lab(tmp_path: Path) -> Path:
     """A small lab archive: NMR files and a vendor folder, XRD files, junk, a failing file."""
-    root = tmp_path / "lab"
-    fakelab.write_fake(root / "nmr" / "aspirin.fake", kind="nmr", nucleus="1H", solvent="CDCl3",
-                       peaks="7.26, 2.35, 11.0", title="aspirin in CDCl3", sample="aspirin")
-    fakelab.write_fake(root / "nmr" / "menthol.fake", kind="nmr", nucleus="1H", solvent="DMSO-d6",
-                       peaks="3.41, 0.93", title="menthol", day=2)
-    fakelab.write_fake_folder(root / "nmr" / "carbon" / "10", kind="nmr", nucleus="13C", solvent="CDCl3",
-                              peaks="77.16, 128.3", title="13C of something", day=3)
-    fakelab.write_fake(root / "xrd" / "sand.fake", kind="xrd", peaks="26.64, 20.86",
-                       phases="quartz:SiO2:1.0", title="beach sand", day=4)
-    fakelab.write_fake(root / "xrd" / "mix.fake", kind="xrd", peaks="26.64, 29.41",
-                       phases="Quartz low:SiO2:0.6, calcite:CaCO3:0.4", title="quartz calcite mix", day=5)
-    fakelab.write_fake(root / "xrd" / "broken.fake", kind="xrd", fail="process", title="broken")
-    (root / "junk").mkdir()
-    (root / "junk" / "readme.txt").write_text("not data\n")
-    (root / "junk" / ".hidden.fake").write_text("FAKELAB 1\nkind = nmr\n")
-    return root
+    return fakelab.make_lab(tmp_path / "lab")
 
 
 def _postgres_url(request: pytest.FixtureRequest) -> str:
@@ -92,9 +77,39 @@ def _postgres_url(request: pytest.FixtureRequest) -> str:
     return f"{base}{sep}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same tests on SQLite (always) and PostgreSQL (when its URL is in the environment)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db' / 'catalog.sqlite'}"
     return _postgres_url(request)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """:func:`db_url` shared by a module's read-only tests (one ingest, many queries).
+
+    Module fixtures are set up before the per-test private home, so this one sets its own
+    ``$INSTRUMENTARIUM_HOME`` (where a PostgreSQL catalog keeps its store).
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INSTRUMENTARIUM_HOME", str(tmp_path_factory.mktemp("home")))
+        if request.param == "sqlite":
+            yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'catalog.sqlite'}"
+        else:
+            yield _postgres_url(request)
+
+
+@pytest.fixture(scope="module")
+def registered_fake_lab():
+    """The fake reader and techniques registered in this process for a whole module."""
+    technique = fakelab.FakeLabTechnique()
+    plugins.register("readers", "fakelab", fakelab.FakeLabReader())
+    plugins.register("techniques", "fakenmr", technique)
+    plugins.register("techniques", "fakexrd", technique)
+    yield
+    for kind, name in (("readers", "fakelab"), ("techniques", "fakenmr"), ("techniques", "fakexrd")):
+        plugins.unregister(kind, name)

@@ -61,6 +61,25 @@ def write_fake_folder(folder: Path, **keys: object) -> Path:
     return folder
 
 
+def make_lab(root: Path) -> Path:
+    """Write the small lab archive of the :func:`lab` fixture under ``root``."""
+    write_fake(root / "nmr" / "aspirin.fake", kind="nmr", nucleus="1H", solvent="CDCl3",
+                       peaks="7.26, 2.35, 11.0", title="aspirin in CDCl3", sample="aspirin")
+    write_fake(root / "nmr" / "menthol.fake", kind="nmr", nucleus="1H", solvent="DMSO-d6",
+                       peaks="3.41, 0.93", title="menthol", day=2)
+    write_fake_folder(root / "nmr" / "carbon" / "10", kind="nmr", nucleus="13C", solvent="CDCl3",
+                              peaks="77.16, 128.3", title="13C of something", day=3)
+    write_fake(root / "xrd" / "sand.fake", kind="xrd", peaks="26.64, 20.86",
+                       phases="quartz:SiO2:1.0", title="beach sand", day=4)
+    write_fake(root / "xrd" / "mix.fake", kind="xrd", peaks="26.64, 29.41",
+                       phases="Quartz low:SiO2:0.6, calcite:CaCO3:0.4", title="quartz calcite mix", day=5)
+    write_fake(root / "xrd" / "broken.fake", kind="xrd", fail="process", title="broken")
+    (root / "junk").mkdir()
+    (root / "junk" / "readme.txt").write_text("not data\n")
+    (root / "junk" / ".hidden.fake").write_text("FAKELAB 1\nkind = nmr\n")
+    return root
+
+
 def _parse(path: Path) -> dict[str, str]:
     text = path.read_text(encoding="utf-8", errors="replace")
     lines = text.splitlines()

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from instrumentarium_fakelab import make_lab
 
 from instrumentarium.cli import main
 
@@ -20,11 +21,14 @@ def run():
     return invoke
 
 
-@pytest.fixture
-def ingested(fake_lab, lab, db_url, run):
-    result = run("ingest", str(lab), "--db", db_url, "--json")
+@pytest.fixture(scope="module")
+def ingested(registered_fake_lab, module_db_url, tmp_path_factory):
+    """One ingest shared by the read-only command tests of this module."""
+    lab = make_lab(tmp_path_factory.mktemp("cli") / "lab")
+    result = CliRunner().invoke(main, ["ingest", str(lab), "--db", module_db_url, "--json"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return db_url, json.loads(result.output)
+    return module_db_url, json.loads(result.output)
 
 
 def test_ingest_json_summary(ingested):
@@ -107,10 +111,9 @@ def test_report_of_a_failed_measurement_says_why(ingested, tmp_path):
     assert result.exit_code == 1 and "processing failed" in result.output
 
 
-def test_python_dash_m_runs_the_cli():
-    import subprocess
-    import sys
 
-    out = subprocess.run([sys.executable, "-m", "instrumentarium", "--help"], capture_output=True, text=True,
-                         timeout=60)
-    assert out.returncode == 0 and "ingest" in out.stdout and "search" in out.stdout
+def test_search_failed_lists_errors(ingested, run):
+    db, _ = ingested
+    rows = json.loads(run("search", "--failed", "--db", db, "--json").output)
+    assert [(r["stage"], r["path"].rsplit("/", 1)[-1]) for r in rows] == [("process", "broken.fake")]
+    assert "told to fail" in rows[0]["error"]

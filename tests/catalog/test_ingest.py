@@ -106,14 +106,21 @@ def test_moved_dataset_is_recognised_by_its_content(fake_lab, lab, db_url):
 
 
 def test_two_workers_give_the_same_catalog(fake_lab, lab, tmp_path):
+    import shutil
+
+    # a byte-identical copy is one dataset, even when both are processed at the same time
+    shutil.copy(lab / "nmr" / "aspirin.fake", lab / "nmr" / "aspirin-copy.fake")
     with Catalog(tmp_path / "serial.sqlite") as serial:
         ingest([lab], catalog=serial)
         expected = serial.counts()
     with Catalog(tmp_path / "parallel.sqlite") as par:
         summary = ingest([lab], catalog=par, workers=2)
         assert summary.workers == 2
-        assert (summary.new, summary.failed) == (5, 1)
+        assert (summary.new, summary.unchanged, summary.failed) == (5, 1, 1)
         assert par.counts() == expected
+        assert expected["datasets"] == 6
+        [hit] = par.search(text="aspirin")
+        assert len(hit["source"]["paths"]) == 2  # both places are known
 
 
 def test_stale_temporary_files_in_the_store_are_removed(fake_lab, lab, tmp_path):
@@ -146,13 +153,17 @@ def test_retry_failed_replaces_the_failed_run(fake_lab, lab, db_url, monkeypatch
         assert broken["status"] == "ok"
 
 
-def test_byte_identical_copies_are_one_dataset_even_in_parallel(fake_lab, lab, tmp_path):
-    import shutil
 
-    shutil.copy(lab / "nmr" / "aspirin.fake", lab / "nmr" / "aspirin-copy.fake")
+def test_touched_but_unchanged_file_is_unchanged_and_not_hashed_again(fake_lab, lab, tmp_path, monkeypatch):
+    from instrumentarium.catalog import _ingest
+
+    path = lab / "nmr" / "aspirin.fake"
     with Catalog(tmp_path / "c.sqlite") as cat:
-        summary = ingest([lab], catalog=cat, workers=2)
-        assert (summary.new, summary.unchanged, summary.failed) == (5, 1, 1)
-        assert cat.counts()["datasets"] == 6
-        [hit] = cat.search(text="aspirin")
-        assert len(hit["source"]["paths"]) == 2  # both places are known
+        ingest([lab], catalog=cat)
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+        assert ingest([lab], catalog=cat).unchanged == 6
+        hashed = []
+        real = _ingest.hash_dataset
+        monkeypatch.setattr(_ingest, "hash_dataset", lambda p, f: hashed.append(p) or real(p, f))
+        assert ingest([lab], catalog=cat).unchanged == 6
+        assert hashed == []

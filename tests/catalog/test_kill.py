@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from instrumentarium import load
-from instrumentarium.catalog import Catalog
+from instrumentarium.catalog import Catalog, ingest
 
 N_DATASETS = 10
 
@@ -78,6 +78,4 @@ def test_sigkill_then_rerun_finishes_without_duplicates(fake_lab, tmp_path, db_u
         assert len(stored) == N_DATASETS
         assert not list(cat.store.rglob("*.tmp"))
 
-    third = subprocess.run(_ingest_cmd(lab, db_url), env=fake_lab, capture_output=True, text=True,
-                           timeout=120)
-    assert json.loads(third.stdout)["unchanged"] == N_DATASETS
+        assert ingest([lab], catalog=cat).unchanged == N_DATASETS

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from instrumentarium_fakelab import make_lab
 
 from instrumentarium.catalog import Catalog, Query, ingest, parse_tolerance
 from instrumentarium.model import CatalogError
 
 
-@pytest.fixture
-def catalog(fake_lab, lab, db_url):
-    with Catalog(db_url) as cat:
+@pytest.fixture(scope="module")
+def catalog(registered_fake_lab, module_db_url, tmp_path_factory):
+    root = tmp_path_factory.mktemp("search")
+    lab = make_lab(root / "lab")
+    # an explicit store: module fixtures run before the per-test private home is set
+    with Catalog(module_db_url, store=root / "store") as cat:
         ingest([lab], catalog=cat)
         yield cat
 

@@ -15,7 +15,7 @@ from .._home import home
 from ..model import CatalogError
 from ._engine import is_sqlite, make_engine, migrate, resolve_url, session_scope
 from ._models import Base, MeasurementRow, ProcessingRun
-from ._search import Query, describe, search
+from ._search import Query, describe, failures, search
 
 __all__ = ["Catalog", "open_catalog"]
 
@@ -85,6 +85,11 @@ class Catalog:
             raise TypeError("give a Query or keyword criteria, not both")
         with self.reading() as s:
             return search(s, query)
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Every failed ingest with its path, stage and error (``search --failed``)."""
+        with self.reading() as s:
+            return failures(s)
 
     def describe(self, measurement_id: int) -> dict[str, Any]:
         """Everything known about one measurement (see ``instrumentarium show``)."""

@@ -24,7 +24,7 @@ from ._models import (
     SampleRow,
 )
 
-__all__ = ["Query", "parse_tolerance", "search", "describe", "DEFAULT_PPM_TOLERANCE",
+__all__ = ["Query", "parse_tolerance", "search", "describe", "failures", "DEFAULT_PPM_TOLERANCE",
            "DEFAULT_DEG_TOLERANCE"]
 
 DEFAULT_PPM_TOLERANCE = 0.02
@@ -213,4 +213,18 @@ def describe(session: Session, measurement_id: int) -> dict[str, Any]:
     out["metrics"] = [_columns(p, ("name", "value", "text"))
                       for p in session.scalars(select(MetricRow).where(MetricRow.run_id == last)
                                                .order_by(MetricRow.name))]
+    return out
+
+
+def failures(session: Session) -> list[dict[str, Any]]:
+    """Every failed ingest (read, process or store), newest first, with its error."""
+    stmt = (select(ProcessingRun, Dataset).join(Dataset, Dataset.id == ProcessingRun.dataset_id)
+            .where(ProcessingRun.status == "failed").order_by(ProcessingRun.id.desc()))
+    out = []
+    for run, ds in session.execute(stmt):
+        out.append({
+            "path": ds.path, "dataset_sha256": ds.sha256, "reader": ds.reader, "scan_index": run.scan_index,
+            "measurement_id": run.measurement_id, "stage": run.stage, "error": run.error,
+            "package_version": run.package_version, "finished_at": to_plain(run.finished_at),
+        })
     return out

@@ -80,6 +80,7 @@ class DatasetOutcome:
 
     task: IngestTask
     scans: list[ScanOutcome]
+    work_s: float = 0.0  # read + process + analyse + store, in the worker
 
 
 def _error_text(exc: BaseException) -> str:
@@ -185,5 +186,6 @@ def run_task(task: IngestTask) -> DatasetOutcome:
     except Exception as exc:
         failed = ScanOutcome(scan_index=0, status="failed", stage="read", error=_error_text(exc),
                              duration_s=time.perf_counter() - t0)
-        return DatasetOutcome(task, [failed])
-    return DatasetOutcome(task, [_one_scan(task, i, m) for i, m in enumerate(scans)])
+        return DatasetOutcome(task, [failed], time.perf_counter() - t0)
+    outcomes = [_one_scan(task, i, m) for i, m in enumerate(scans)]
+    return DatasetOutcome(task, outcomes, time.perf_counter() - t0)

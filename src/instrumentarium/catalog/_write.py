@@ -86,9 +86,12 @@ def relocate(session: Session, dataset_sha256: str, path: str, files: list[RawFi
     ds.path = path
     existing = {rf.path: rf for rf in session.scalars(select(RawFile).where(RawFile.dataset_id == ds.id))}
     for f in files:
-        if f.path not in existing:
+        rf = existing.get(f.path)
+        if rf is None:
             session.add(RawFile(dataset_id=ds.id, path=f.path, size_bytes=f.size_bytes, sha256=f.sha256 or "",
                                 mtime_ns=f.mtime_ns))
+        else:  # touched but unchanged: remember the new time, so the next run needs no hashing
+            rf.size_bytes, rf.mtime_ns = f.size_bytes, f.mtime_ns
     for rf in existing.values():
         if not Path(rf.path).exists():
             session.delete(rf)

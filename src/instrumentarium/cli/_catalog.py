@@ -92,13 +92,23 @@ def _tolerance(text: str | None, default: float) -> tuple[float, float] | None:
               help=f"A reflection within TOL degrees 2θ (default {DEFAULT_DEG_TOLERANCE}), e.g. 26.64+-0.05.")
 @click.option("--text", default=None, help="Words in the title, path, sample, solvent or instrument.")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many results.")
+@click.option("--failed", is_flag=True, help="List the failed ingests with their errors instead.")
 @db_option
 @json_option
 @handle_errors
 def search_command(technique: str | None, nucleus: str | None, solvent: str | None, phase: str | None,
                    peak_ppm: str | None, peak_2theta: str | None, text: str | None, limit: int | None,
-                   db: str | None, as_json: bool) -> None:
+                   failed: bool, db: str | None, as_json: bool) -> None:
     """Find measurements in the catalog (every criterion must hold; none lists everything)."""
+    if failed:
+        with Catalog(db) as cat:
+            rows = cat.failures()[:limit]
+        if as_json:
+            echo_json(rows)
+        else:
+            echo_table(["stage", "path", "error"], [[r["stage"], r["path"], r["error"]] for r in rows],
+                       title=f"{len(rows)} failed ingest(s)")
+        return
     query = Query(technique=technique, nucleus=nucleus, solvent=solvent, phase=phase,
                   peak_ppm=_tolerance(peak_ppm, DEFAULT_PPM_TOLERANCE),
                   peak_two_theta_deg=_tolerance(peak_2theta, DEFAULT_DEG_TOLERANCE), text=text, limit=limit)
