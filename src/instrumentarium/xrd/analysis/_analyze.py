@@ -71,7 +71,7 @@ def find_peaks(m: Measurement, *, min_significance: float = 3.0, profile: str = 
             two_theta_sigma_deg=_fin(f.two_theta_sigma_deg), d_sigma_angstrom=_fin(d_sig),
             height_sigma=_fin(f.height_sigma), area_sigma=_fin(f.area_sigma),
             fwhm_sigma_deg=_fin(f.fwhm_sigma_deg), fwhm_gauss_deg=f.fwhm_g_deg, fwhm_lorentz_deg=f.fwhm_l_deg,
-            fitted=ok,
+            fitted=bool(ok),
         ))
     peaks.sort(key=lambda p: p.two_theta_deg)
     peaks = _drop_humps(peaks)
