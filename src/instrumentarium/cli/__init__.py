@@ -29,7 +29,9 @@ for _cmd in (info, formats, plugins, process):
 
 
 # xrd
+from ._xrd_analysis import xrd_analyze  # noqa: E402
 
+main.add_command(xrd_analyze)
 
 # catalog and reports
 

@@ -100,3 +100,28 @@ def test_report_figure_and_tables() -> None:
     analysis = analyze(out)
     tables = plugin.report_tables(out, analysis)
     assert tables[0][0] == "Peaks" and len(tables[0][2]) == len(analysis.peaks)
+
+
+def test_cli_xrd_analyze_json(tmp_path: Path) -> None:
+    from instrumentarium.cli import main
+
+    src = save(raw(), tmp_path / "raw.nxs")
+    result = CliRunner().invoke(main, ["xrd-analyze", str(src), "--json"])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert len([p for p in d["peaks"] if p["significance"] > 10]) == len(REFL)
+    bad = CliRunner().invoke(main, ["xrd-analyze", str(src), "--standard", "LaB6"])
+    assert bad.exit_code == 1 and "match LaB6" in bad.output
+
+
+def test_recipe_steps_are_found_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """The technique plugin alone registers the steps that recipes name."""
+    import subprocess
+    import sys
+
+    src = save(raw(), tmp_path / "raw.nxs")
+    code = ("import sys; from instrumentarium.formats import load; from instrumentarium.pipeline import process; "
+            "print(len(process(load(sys.argv[1])).results['peaks']))")
+    out = subprocess.run([sys.executable, "-c", code, str(src)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.strip()) >= len(REFL)
