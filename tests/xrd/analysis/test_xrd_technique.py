@@ -120,7 +120,8 @@ def test_recipe_steps_are_found_in_a_fresh_interpreter(tmp_path: Path) -> None:
     import sys
 
     src = save(raw(), tmp_path / "raw.nxs")
-    code = ("import sys; from instrumentarium.formats import load; from instrumentarium.pipeline import process; "
+    code = ("import sys; from instrumentarium.formats import load; "
+            "from instrumentarium.pipeline import process; "
             "print(len(process(load(sys.argv[1])).results['peaks']))")
     out = subprocess.run([sys.executable, "-c", code, str(src)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
