@@ -33,8 +33,10 @@ main.add_command(nmr_analyze)
 
 # xrd
 from ._xrd import xrd  # noqa: E402
+from ._xrd_analysis import xrd_analyze  # noqa: E402
 
 main.add_command(xrd)
+main.add_command(xrd_analyze)
 
 # catalog and reports
 from ._catalog import ingest_command, report_command, search_command, show_command  # noqa: E402

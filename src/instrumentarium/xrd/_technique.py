@@ -8,6 +8,10 @@ import numpy as np
 
 from ..model import Measurement, to_plain
 
+# importing these registers the xrd.* processing steps, which recipes find by name
+from . import analysis as _analysis  # noqa: F401
+from . import processing as _processing  # noqa: F401
+
 __all__ = ["XRDTechnique"]
 
 

@@ -71,13 +71,34 @@ def find_peaks(m: Measurement, *, min_significance: float = 3.0, profile: str = 
             two_theta_sigma_deg=_fin(f.two_theta_sigma_deg), d_sigma_angstrom=_fin(d_sig),
             height_sigma=_fin(f.height_sigma), area_sigma=_fin(f.area_sigma),
             fwhm_sigma_deg=_fin(f.fwhm_sigma_deg), fwhm_gauss_deg=f.fwhm_g_deg, fwhm_lorentz_deg=f.fwhm_l_deg,
-            fitted=ok,
+            fitted=bool(ok),
         ))
     peaks.sort(key=lambda p: p.two_theta_deg)
+    peaks = _drop_humps(peaks)
     top = max((p.height for p in peaks), default=0.0)
     if top > 0:
         peaks = [replace(p, relative_intensity_percent=100.0 * p.height / top) for p in peaks]
     return peaks
+
+
+def _drop_humps(peaks: list[XRDPeak]) -> list[XRDPeak]:
+    """Drop fitted "peaks" over 4 times wider than the strong reflections around them.
+
+    The width of Bragg peaks grows slowly with 2θ; a fitted line much wider than the
+    strong peaks at similar angles is a background undulation or amorphous hump.
+    """
+    strong = [p for p in peaks if p.fitted and (p.significance or 0) >= 20]
+    if len(strong) < 3:
+        return peaks
+    tt = np.array([p.two_theta_deg for p in strong])
+    fw = np.array([p.fwhm_deg for p in strong])
+    out = []
+    for p in peaks:
+        near = np.argsort(np.abs(tt - p.two_theta_deg))[:5]
+        if p.fitted and p.fwhm_deg > 4 * float(np.median(fw[near])):
+            continue
+        out.append(p)
+    return out
 
 
 def _fin(v: float | None) -> float | None:

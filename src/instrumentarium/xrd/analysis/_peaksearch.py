@@ -108,7 +108,9 @@ def search_peaks(two_theta: np.ndarray, net: np.ndarray, sigma: np.ndarray, *,
     for i in np.flatnonzero(keep):
         # the FWHM of a Gaussian-like peak from its curvature: H = 2.3548 * sqrt(-h/d2)
         fw = float(2.3548 * np.sqrt(max(smooth[i], 1e-300) / max(-d2[i], 1e-300)) * step[i])
-        fw = float(np.clip(fw, 0.5 * fwhm_points * step[i], 4 * fwhm_points * step[i]))
+        if fw > 4 * fwhm_points * step[i]:
+            continue  # a hump several times wider than the Bragg peaks: background, not a reflection
+        fw = float(max(fw, 0.5 * fwhm_points * step[i]))
         found.append(PeakCandidate(int(i), float(x[i]), float(smooth[i]), fw,
                                    float(height_sig[i])))
     found = _merge_close(found)

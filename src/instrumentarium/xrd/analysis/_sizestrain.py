@@ -56,6 +56,10 @@ def sample_breadths(peaks: Sequence[XRDPeak], instrument: XRDInstrumentFunction 
     known to better than 20 %. Peaks narrower than the instrument are dropped.
     """
     good = [p for p in peaks if _usable(p, min_significance)]
+    if len(good) >= 3:
+        # weak peaks sitting on the tails of strong ones give unreliable breadths
+        top = max(p.significance or 0.0 for p in good)
+        good = [p for p in good if (p.significance or 0.0) >= 0.02 * top]
     tt = np.array([p.two_theta_deg for p in good])
     bg, bl = gauss_lorentz_breadths(good)
     if instrument is not None:

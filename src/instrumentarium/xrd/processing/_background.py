@@ -80,7 +80,10 @@ def estimate_background(two_theta: np.ndarray, y: np.ndarray, *, method: str = "
     fitter = Baseline(x_data=x, check_finite=False)
     if method == "snip":
         bkg, _ = fitter.snip(y, max_half_window=min(half, (y.size - 1) // 2), decreasing=True,
-                             smooth_half_window=min(3, max(half // 10, 1)))
+                             smooth_half_window=min(3, max(half // 10, 1)),
+                             # pybaselines' default linear extrapolation of the edges runs
+                             # away when a strong peak sits near the scan's end
+                             pad_kwargs={"mode": "edge"})
     elif method == "sonneveld_visser":
         bkg = sonneveld_visser(y, n_points=max(int(4 * (x[-1] - x[0]) / window_deg), 8))
     elif method == "polynomial":

@@ -1,0 +1,105 @@
+"""Read and process every measured XRD dev file: time per pattern against a baseline.
+
+Ours: ``instrumentarium.formats.read`` (format sniffing, sha256) followed by the
+automatic recipe (``process``: slit conversion where needed, SNIP background, peak
+search with counting statistics, pseudo-Voigt profile fits of every peak with the
+K-alpha1/K-alpha2 doublet, uncertainties).
+
+Baseline: ``geddes.read`` (Rust reader from PyPI) followed by ``scipy.signal.find_peaks``
+with a prominence threshold (positions only: no background, no fit, no widths or
+uncertainties). Files geddes rejects are timed for ours only.
+
+Run by hand::
+
+    python benchmarks/xrd_processing.py [--data ../shared/data] [--limit N]
+
+Prints one row per format folder (files, peaks found, median ms per pattern for each,
+ratio ours / baseline) and a total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from instrumentarium.formats import read
+from instrumentarium.pipeline import process
+
+SKIP_SUFFIXES = {".prm", ".md", ".json", ".txt"}
+
+
+def _ours(path: Path) -> int:
+    m = read(path)
+    patterns = m if isinstance(m, list) else [m]
+    n = 0
+    for p in patterns:
+        n += len(process(p).results.get("peaks", ()))
+    return n
+
+
+def _baseline(path: Path) -> int | None:
+    import geddes
+
+    try:
+        pat = geddes.read(str(path))
+    except Exception:  # geddes rejects the file: not timed
+        return None
+    y = np.asarray(pat.y, float)
+    idx, _ = find_peaks(y, prominence=3 * np.sqrt(max(float(np.median(y)), 1.0)))
+    return int(idx.size)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--limit", type=int, default=0, help="at most N files per folder (0: all)")
+    args = parser.parse_args()
+    root = args.data / "xrd" / "measured"
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() not in SKIP_SUFFIXES)
+    rows: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    failures = []
+    for path in files:
+        folder = path.relative_to(root).parts[0]
+        if args.limit and len(rows[folder]["ours"]) >= args.limit:
+            continue
+        t0 = time.perf_counter()
+        try:
+            n = _ours(path)
+        except Exception as exc:
+            failures.append(f"{path.relative_to(root)}: {type(exc).__name__}: {exc}")
+            continue
+        rows[folder]["ours"].append(time.perf_counter() - t0)
+        rows[folder]["peaks"].append(n)
+        t0 = time.perf_counter()
+        nb = _baseline(path)
+        if nb is not None:
+            rows[folder]["base"].append(time.perf_counter() - t0)
+            rows[folder]["base_peaks"].append(nb)
+    head = f"{'folder':<8} {'files':>5} {'peaks':>7} {'ours ms':>9} {'geddes+find_peaks ms':>21} {'ratio':>7}"
+    print(head)
+    print("-" * len(head))
+    all_ours, all_base = [], []
+    for folder, r in sorted(rows.items()):
+        ours = statistics.median(r["ours"]) * 1e3
+        base = statistics.median(r["base"]) * 1e3 if r["base"] else float("nan")
+        all_ours += r["ours"]
+        all_base += r["base"]
+        print(f"{folder:<8} {len(r['ours']):>5} {sum(r['peaks']):>7} {ours:>9.1f} {base:>21.2f} "
+              f"{ours / base:>7.0f}")
+    ours = statistics.median(all_ours) * 1e3
+    base = statistics.median(all_base) * 1e3
+    print("-" * len(head))
+    print(f"{'all':<8} {len(all_ours):>5} {'':>7} {ours:>9.1f} {base:>21.2f} {ours / base:>7.0f}"
+          f"   (total {sum(all_ours):.1f} s ours, {sum(all_base):.2f} s baseline)")
+    for f in failures:
+        print("FAILED", f)
+
+
+if __name__ == "__main__":
+    main()
