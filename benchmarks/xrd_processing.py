@@ -58,16 +58,21 @@ def _baseline(path: Path) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
-    parser.add_argument("--limit", type=int, default=0, help="at most N files per folder (0: all)")
+    parser.add_argument("--limit", type=int, default=0, help="at most N files per subfolder (0: all)")
+    parser.add_argument("--verbose", action="store_true", help="print the time of every file")
     args = parser.parse_args()
     root = args.data / "xrd" / "measured"
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() not in SKIP_SUFFIXES)
     rows: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     failures = []
+    seen: list[Path] = []
     for path in files:
         folder = path.relative_to(root).parts[0]
-        if args.limit and len(rows[folder]["ours"]) >= args.limit:
+        sub = path.parent
+        done_here = sum(1 for q in seen if q == sub)
+        if args.limit and done_here >= args.limit:
             continue
+        seen.append(sub)
         t0 = time.perf_counter()
         try:
             n = _ours(path)
@@ -76,6 +81,9 @@ def main() -> None:
             continue
         rows[folder]["ours"].append(time.perf_counter() - t0)
         rows[folder]["peaks"].append(n)
+        if args.verbose:
+            ms = rows[folder]["ours"][-1] * 1e3
+            print(f"  {ms:9.1f} ms  {n:4d} peaks  {path.relative_to(root)}", flush=True)
         t0 = time.perf_counter()
         nb = _baseline(path)
         if nb is not None:

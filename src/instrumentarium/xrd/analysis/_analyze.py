@@ -36,12 +36,13 @@ def _net_and_sigma(m: Measurement) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 
 def find_peaks(m: Measurement, *, min_significance: float = 3.0, profile: str = "pseudo_voigt",
-               rad: Radiation | None = None) -> list[XRDPeak]:
+               rad: Radiation | None = None, max_peaks: int = 250) -> list[XRDPeak]:
     """Search and profile-fit every significant reflection of ``m``.
 
     Peaks are found by :func:`~._peaksearch.search_peaks` (second derivative and
     counting statistics) and fitted with the Kα doublet by :func:`~._fitting.fit_peaks`.
     Uses the background stored by ``xrd.background`` when present (else estimates one).
+    At most ``max_peaks`` candidates (the most significant) are fitted.
     """
     if profile not in PROFILES:
         raise ProcessingError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -50,6 +51,10 @@ def find_peaks(m: Measurement, *, min_significance: float = 3.0, profile: str = 
     cands = search_peaks(x, net, sigma, min_significance=min_significance,
                          wavelength_angstrom=rad.wavelength_angstrom,
                          wavelength2_angstrom=rad.wavelength2_angstrom, ka2_ka1_ratio=rad.ka2_ka1_ratio)
+    if len(cands) > max_peaks:
+        # noise-like or scrambled data: fit only the most significant candidates
+        keep = sorted(sorted(cands, key=lambda c: -c.significance)[:max_peaks], key=lambda c: c.two_theta_deg)
+        cands = keep
     fits = fit_peaks(x, net, sigma, cands, wavelength_angstrom=rad.wavelength_angstrom,
                      wavelength2_angstrom=rad.wavelength2_angstrom, ka2_ka1_ratio=rad.ka2_ka1_ratio,
                      profile=profile)
