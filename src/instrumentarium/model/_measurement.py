@@ -134,7 +134,7 @@ class Measurement:
             software=software,
             decisions=dict(decisions or {}),
             manual=manual,
-            timestamp=_dt.datetime.now(_dt.timezone.utc),
+            timestamp=_dt.datetime.now(_dt.UTC),
         )
         return dataclasses.replace(self, provenance=(*self.provenance, entry), **changes)
 

@@ -31,7 +31,7 @@ class StepOutput:
         Messages recorded in the measurement (low confidence, suspicious input).
     """
 
-    __slots__ = ("measurement", "decisions", "warnings")
+    __slots__ = ("decisions", "measurement", "warnings")
 
     def __init__(
         self,

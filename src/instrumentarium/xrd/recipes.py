@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Automatic and vendor recipes for powder patterns."""
 
 from __future__ import annotations

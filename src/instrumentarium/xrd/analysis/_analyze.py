@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Peak list and full analysis of a powder pattern: the ``xrd.peaks`` step and ``analyze``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Angle calibration and line-profile standards: zero shift, displacement, lattice, Caglioti.
 
 Peak positions of a cubic standard are compared with Bragg's law. The aberration model

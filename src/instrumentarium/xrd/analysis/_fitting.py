@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Profile fitting of reflections, with the Kα1/Kα2 doublet modelled.
 
 Overlapping reflections are fitted together (a *cluster*), each as a unit-area profile

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Peak search: minima of the smoothed second derivative, kept when significant.
 
 A reflection is a local minimum of the Savitzky–Golay second derivative (which

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Peak profile functions: pseudo-Voigt, Thompson–Cox–Hastings, Caglioti, Kα doublet.
 
 All widths are full widths at half maximum (FWHM) in degrees 2θ; profiles are

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Typed XRD analysis results (serialised to JSON and NeXus by the model)."""
 
 from __future__ import annotations

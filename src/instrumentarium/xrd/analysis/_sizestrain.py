@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Crystallite size and microstrain from line broadening: Scherrer and Williamson–Hall.
 
 Sample broadening is obtained by removing the instrument function from each fitted

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002
 """Synthetic powder patterns with known peaks, instrument function, size and strain.
 
 Each reflection is an exact Voigt profile (scipy.special.voigt_profile, not the

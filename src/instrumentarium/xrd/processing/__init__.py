@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Powder XRD processing steps: slits, zero shift, Kα2 stripping, background, smoothing.
 
 Every step is registered (``xrd.fixed_slit``, ``xrd.zero_shift``, ``xrd.strip_kalpha2``,

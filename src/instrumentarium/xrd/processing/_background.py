@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Background estimation for powder patterns that leaves amorphous humps alone.
 
 Four methods, chosen by name: ``"snip"`` (Ryan et al. 1988; Morháč et al. 1997, via

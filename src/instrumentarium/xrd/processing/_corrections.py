@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002, RUF003  (Greek letters and math signs are the notation of the field)
+
 """Intensity and angle corrections: slits, zero shift, Kα2 stripping, smoothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (Greek letters and math signs are the notation of the field)
+
 """Wavelengths and counting statistics of a pattern, with documented defaults.
 
 Readers leave acquisition fields they cannot find as ``None``. Processing needs the
