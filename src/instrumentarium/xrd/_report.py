@@ -13,9 +13,15 @@ __all__ = ["pattern_figure", "report_tables"]
 
 
 def _peaks(m: Measurement, analysis: Any) -> list[Any]:
+    """The fitted XRD peaks (other peak-like records, e.g. from a plugin or a demo, are not drawn)."""
+    from .analysis._records import XRDPeak
+
     if analysis is not None and getattr(analysis, "peaks", None) is not None:
-        return list(analysis.peaks)
-    return list(m.results.get("peaks") or ())
+        items = list(analysis.peaks)
+    else:
+        found = m.results.get("peaks") or ()
+        items = list(found) if isinstance(found, (tuple, list)) else [found]
+    return [p for p in items if isinstance(p, XRDPeak)]
 
 
 def _phase_sticks(phases: Any) -> list[tuple[str, np.ndarray, np.ndarray]]:
