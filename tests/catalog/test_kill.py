@@ -34,7 +34,7 @@ def _ingest_cmd(folder: Path, url: str, *extra: str) -> list[str]:
     return [sys.executable, "-m", "instrumentarium", "ingest", str(folder), "--db", url, "--json", *extra]
 
 
-@pytest.mark.parametrize("workers", [pytest.param("1", marks=pytest.mark.slow), "2"])
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_sigkill_then_rerun_finishes_without_duplicates(fake_lab, tmp_path, db_url, workers):
     lab = tmp_path / "slow-lab"
     for i in range(N_DATASETS):

@@ -50,7 +50,6 @@ def test_menthol_solvent_is_classified(shared_data: Path) -> None:
     assert "7.26" not in a.report
 
 
-@pytest.mark.slow
 def test_published_multiplets_cyclopropanes(shared_data: Path) -> None:
     path = shared_data / DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/cyclopropanes/1h.jdx"
     a = analyze(jcamp_processed(path))

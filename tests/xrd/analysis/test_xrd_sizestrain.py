@@ -42,8 +42,8 @@ def instrument() -> XRDInstrumentFunction:
     return analyze(background(std), standard="LaB6").instrument_function
 
 
-@pytest.mark.parametrize("size_nm", [pytest.param(20.0, marks=pytest.mark.slow), 50.0,
-                                     pytest.param(200.0, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("size_nm", [20.0, 50.0,
+                                     200.0])
 def test_scherrer_recovers_the_crystallite_size(size_nm: float, instrument: XRDInstrumentFunction) -> None:
     a = analyze(background(sample(size_nm=size_nm)), instrument=instrument)
     assert a.scherrer is not None and a.scherrer.instrument_corrected
@@ -52,11 +52,11 @@ def test_scherrer_recovers_the_crystallite_size(size_nm: float, instrument: XRDI
 
 
 @pytest.mark.parametrize(("size_nm", "strain"), [
-    pytest.param(30.0, 2e-3, marks=pytest.mark.slow),
+    (30.0, 2e-3),
     (80.0, 1e-3),
     # sample broadening below the instrument's at most angles: the W-H intercept is lost
     # in the instrument-function error (known weakness, see the report)
-    pytest.param(150.0, 5e-4, marks=[pytest.mark.slow, pytest.mark.xfail(reason="breadths below instrument "
+    pytest.param(150.0, 5e-4, marks=[pytest.mark.xfail(reason="breadths below instrument "
                                                                              "resolution", strict=False)]),
 ])
 def test_williamson_hall_recovers_size_and_strain(size_nm: float, strain: float,
@@ -69,7 +69,6 @@ def test_williamson_hall_recovers_size_and_strain(size_nm: float, strain: float,
     assert wh.r_squared > 0.9
 
 
-@pytest.mark.slow
 def test_without_instrument_function_size_is_a_lower_bound() -> None:
     a = analyze(background(sample(size_nm=100.0)), size_strain=True)
     assert a.scherrer is not None and not a.scherrer.instrument_corrected

@@ -12,12 +12,8 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 import instrumentarium
 from instrumentarium.xrd.phases import ReferenceDB, identify
-
-pytestmark = pytest.mark.slow
 
 
 def _composition(formula: str) -> dict[str, float]:
