@@ -18,35 +18,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..formats import read_all, sniff
+from ..catalog import discover
+from ..formats import read_all
 from ..model import InstrumentariumError, Measurement
 
 __all__ = ["FolderWatcher", "DatasetState", "find_datasets"]
 
 CLAIM = 0.5
-_SKIP_DIRS = {".git", "__pycache__", "pdata"}
+_PARTIAL = (".tmp", ".part", ".partial")
 
 
 def find_datasets(root: Path) -> Iterator[Path]:
-    """Yield every dataset under ``root``: claimed folders are not descended into."""
-    try:
-        entries = sorted(root.iterdir())
-    except OSError:
-        return
-    for p in entries:
-        if p.name.startswith(".") or p.name.endswith((".tmp", ".part", ".partial")):
+    """Yield every dataset under ``root`` (the catalog's discovery: claimed folders are not
+    descended into), leaving out files still being copied and our own ``.nxs`` output."""
+    depth = len(Path(root).resolve().parts)
+    for cand in discover([root], folder_confidence=CLAIM, file_confidence=CLAIM):
+        path = Path(cand.path)
+        inside_pdata = "pdata" in path.parts[depth:]  # TopSpin's processed data, not a new dataset
+        if cand.reader == "nexus" or path.name.endswith(_PARTIAL) or inside_pdata:
             continue
-        if p.is_dir():
-            if p.name in _SKIP_DIRS:
-                continue
-            if sniff(p) and sniff(p)[0][0] >= CLAIM:
-                yield p
-            else:
-                yield from find_datasets(p)
-        elif p.is_file():
-            ranked = sniff(p)
-            if ranked and ranked[0][0] >= CLAIM and ranked[0][1] != "nexus":
-                yield p
+        yield path
 
 
 @dataclass
