@@ -166,12 +166,6 @@ class Measurement:
 def _same(a: Measurement, b: Measurement) -> bool:
     for name in ("acquisition", "raw_parameters", "source", "sample", "instrument",
                  "provenance", "results", "warnings"):
-        if to_jsonable(_plain(getattr(a, name))) != to_jsonable(_plain(getattr(b, name))):
+        if to_jsonable(getattr(a, name)) != to_jsonable(getattr(b, name)):
             return False
     return True
-
-
-def _plain(x: Any) -> Any:
-    if isinstance(x, MappingProxyType):
-        return dict(x)
-    return x
