@@ -155,6 +155,44 @@ def test_xrd_pattern_and_phase_decision(server, page, tmp_path: Path) -> None:
     assert "Halite" not in store.get(mid)["phases"]
 
 
+def _weight_fractions(page) -> dict[str, float]:
+    out = {}
+    for row in page.locator("#phase-table tr").all()[1:]:
+        cells = row.locator("td").all_inner_texts()
+        if cells[3].strip():
+            out[cells[0]] = float(cells[3])
+    return out
+
+
+def test_rejecting_a_phase_refits_the_weight_fractions(server, page, tmp_path: Path) -> None:
+    """The demo sand (identified by search-match): uncheck corundum, save, and the new run shows
+    quartz and calcite only, refitted, summing to 100 wt %."""
+    url, store = server
+    page.goto(f"{url}/catalog?technique=xrd")
+    page.locator("a.open", has_text="sand powder").first.click()
+    page.wait_for_selector("#plot[data-ready='1']")
+    before = _weight_fractions(page)
+    assert set(before) == {"Quartz", "Calcite", "Corundum"}
+    assert sum(before.values()) == pytest.approx(100, abs=0.3)
+    assert "Corundum" in page.locator("#plot .legend").text_content()
+    page.uncheck(".phase-accept[value='Corundum']")
+    page.click("#phases-save")
+    page.wait_for_url("**run=*")
+    page.wait_for_selector("#plot[data-ready='1']")
+    after = _weight_fractions(page)
+    assert set(after) == {"Quartz", "Calcite"}
+    assert sum(after.values()) == pytest.approx(100, abs=0.3)
+    assert after["Quartz"] > before["Quartz"] + 3 and after["Calcite"] > before["Calcite"]
+    assert not page.locator(".phase-accept[value='Corundum']").is_checked()
+    assert "Corundum" not in page.locator("#plot .legend").text_content()
+    mid = int(page.url.split("/measurements/")[1].split("?")[0])
+    assert store.get(mid)["phases"] == ["Quartz", "Calcite"]
+    provenance = page.locator("#provenance li").last.inner_text()
+    assert "web.xrd_phases" in provenance and "manual" in provenance and "rejected_ids" in provenance
+    page.screenshot(path=tmp_path / "sand.png", full_page=True)
+    assert_not_blank(tmp_path / "sand.png")
+
+
 def test_upload_a_zip(server, page, tmp_path: Path) -> None:
     url, store = server
     buf = io.BytesIO()

@@ -141,11 +141,18 @@ class IntegralRanges(_Correction):
     ranges_ppm: Annotated[list[Range], Field(min_length=1, max_length=200)]
 
 
-class PhaseDecisions(_Correction):
-    """Candidate phases accepted and rejected by name."""
+PhaseRef = Annotated[int, Field(ge=1, le=2**62)] | Annotated[str, Field(min_length=1, max_length=200)]
 
-    accepted: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=200)] = []
-    rejected: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=200)] = []
+
+class PhaseDecisions(_Correction):
+    """Candidate phases accepted and rejected, by reference id (search-match results) or by name.
+
+    Where the run holds a search-match result, the phases kept are fitted again and their
+    weight fractions recomputed (renormalised to 100 %) in the new run.
+    """
+
+    accepted: Annotated[list[PhaseRef], Field(max_length=200)] = []
+    rejected: Annotated[list[PhaseRef], Field(max_length=200)] = []
 
 
 def _correct(request: Request, mid: int, kind: str, body: _Correction) -> JSONResponse:
@@ -173,7 +180,7 @@ def correct_integrals(request: Request, mid: MeasurementId, body: IntegralRanges
 
 
 @router.post("/measurements/{mid}/corrections/phases", status_code=201,
-             summary="XRD: accept or reject candidate phases, saved as a new run")
+             summary="XRD: accept or reject candidate phases, refit the weight fractions, save as a new run")
 def correct_phases(request: Request, mid: MeasurementId, body: PhaseDecisions) -> JSONResponse:
     return _correct(request, mid, "phases", body)
 

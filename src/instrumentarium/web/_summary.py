@@ -73,9 +73,14 @@ def _is_phase(path: str, r: dict[str, Any]) -> bool:
     return "weight_fraction" in r or (named and isinstance(r.get("formula"), str))
 
 
+def _decisions(m: Measurement) -> dict[str, bool]:
+    """A person's decisions on phases, by name: True accepted, False rejected."""
+    return {str(r.get("name")): bool(r.get("accepted")) for path, r in walk_records(m.results)
+            if path.startswith("phase_decisions") and isinstance(r.get("accepted"), bool)}
+
+
 def _rejected(m: Measurement) -> set[str]:
-    return {str(r.get("name")) for path, r in walk_records(m.results)
-            if path.startswith("phase_decisions") and r.get("accepted") is False}
+    return {name for name, ok in _decisions(m).items() if not ok}
 
 
 def peak_positions(m: Measurement) -> list[float]:
@@ -85,16 +90,28 @@ def peak_positions(m: Measurement) -> list[float]:
 
 
 def phase_candidates(m: Measurement) -> list[dict[str, Any]]:
-    """Candidate or identified phases (name, formula, score), with whether a person rejected them."""
-    rejected = _rejected(m)
+    """Candidate or identified phases (name, formula, score, wt), with whether they are accepted.
+
+    Where the results quantify phases (records with a ``weight_fraction``, as search-match
+    gives), those are the accepted ones and the other candidates are alternatives, not
+    accepted; otherwise every candidate counts as accepted. A person's decision overrides both.
+    """
+    decided = _decisions(m)
+    records = [(path, r) for path, r in walk_records(m.results) if _is_phase(path, r)]
+    quantified = any(_finite(r.get("weight_fraction")) for _, r in records)
     out: dict[str, dict[str, Any]] = {}
-    for path, r in walk_records(m.results):
-        if not _is_phase(path, r):
-            continue
+    for path, r in records:
         name = next(str(r[f]) for f in PHASE_NAME_FIELDS if isinstance(r.get(f), str) and r[f])
-        out.setdefault(name, {"name": name, "formula": r.get("formula"), "score": r.get("score"),
-                              "weight_fraction": r.get("weight_fraction"), "from": path,
-                              "accepted": name not in rejected})
+        wf = r.get("weight_fraction")
+        if name in out:
+            if out[name]["weight_fraction"] is None and _finite(wf):
+                out[name].update(weight_fraction=wf, accepted=decided.get(name, True))
+            continue
+        default = _finite(wf) if quantified else True
+        ref = r.get("reference_id")
+        out[name] = {"name": name, "formula": r.get("formula"), "score": r.get("score"),
+                     "weight_fraction": wf, "reference_id": ref if isinstance(ref, int) else None,
+                     "from": path, "accepted": decided.get(name, default)}
     return list(out.values())
 
 

@@ -152,9 +152,11 @@
   if (technique === "xrd") {
     const btn = document.getElementById("phases-save");
     if (btn) btn.addEventListener("click", () => {
+      // search-match phases go by reference id (names can repeat), others by name
       const boxes = [...document.querySelectorAll(".phase-accept")];
-      save("phases", {accepted: boxes.filter(b => b.checked).map(b => b.value),
-                      rejected: boxes.filter(b => !b.checked).map(b => b.value)});
+      const ref = b => (b.dataset.ref ? Number(b.dataset.ref) : b.value);
+      save("phases", {accepted: boxes.filter(b => b.checked).map(ref),
+                      rejected: boxes.filter(b => !b.checked).map(ref)});
     });
   }
 })();
