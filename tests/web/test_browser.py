@@ -193,6 +193,35 @@ def test_rejecting_a_phase_refits_the_weight_fractions(server, page, tmp_path: P
     assert_not_blank(tmp_path / "sand.png")
 
 
+def test_2d_spectrum_as_contours_and_pseudo_2d_as_stacked_rows(server, page, tmp_path: Path) -> None:
+    from .test_plot2d import hsqc_like, t1_series
+
+    url, store = server
+    hsqc = store.add(hsqc_like(), filename="hsqc.nxs")
+    t1 = store.add(t1_series(), filename="t1.nxs")
+    page.goto(f"{url}/measurements/{hsqc}")
+    page.wait_for_selector("#plot[data-ready='1']")
+    traces = page.evaluate("document.getElementById('plot').data.map(t => [t.type, t.name])")
+    assert traces == [["contour", "positive"], ["contour", "negative"]]
+    titles = page.evaluate("[document.getElementById('plot').layout.xaxis.title.text,"
+                           " document.getElementById('plot').layout.yaxis.title.text]")
+    assert titles == ["δ2 / ppm", "δ1 / ppm"]
+    assert page.locator("#plot .contourlayer path").count() > 0
+    box = page.locator("#plot .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_function("document.getElementById('readout').textContent.startsWith('δ2 =')")
+    assert page.locator("#nmr-tools").count() == 0
+    page.screenshot(path=tmp_path / "hsqc.png", full_page=True)
+    assert_not_blank(tmp_path / "hsqc.png")
+
+    page.goto(f"{url}/measurements/{t1}")
+    page.wait_for_selector("#plot[data-ready='1']")
+    names = page.evaluate("document.getElementById('plot').data.map(t => t.name)")
+    assert len(names) == 10 and names[0] == "delay = 10 s"
+    page.screenshot(path=tmp_path / "t1.png", full_page=True)
+    assert_not_blank(tmp_path / "t1.png")
+
+
 def test_upload_a_zip(server, page, tmp_path: Path) -> None:
     url, store = server
     buf = io.BytesIO()

@@ -97,10 +97,15 @@ def measurement(request: Request, mid: MeasurementId, run: RunQuery = None) -> d
     return detail(_store(request), mid, run)
 
 
-@router.get("/measurements/{mid}/plot", summary="The curve to plot, with peaks, integrals, sticks")
+MaxCells = Annotated[int, Query(ge=64, le=4_194_304,
+                                 description="2-D data: reduce the matrix to at most this many cells.")]
+
+
+@router.get("/measurements/{mid}/plot",
+            summary="The curve to plot, with peaks, integrals, sticks; 2-D data as contours or stacked rows")
 def plot(request: Request, mid: MeasurementId, run: RunQuery = None,
-         max_points: MaxPoints = 8000) -> dict[str, Any]:
-    return plot_data(_store(request).load(mid, run), max_points=max_points)
+         max_points: MaxPoints = 8000, max_cells: MaxCells = 131_072) -> dict[str, Any]:
+    return plot_data(_store(request).load(mid, run), max_points=max_points, max_cells=max_cells)
 
 
 @router.get("/measurements/{mid}/preview/phase", summary="NMR phase preview (nothing saved)")

@@ -212,11 +212,19 @@ def _ranges(m: Measurement) -> list[dict[str, Any]]:
     return out
 
 
-def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
+def plot_data(m: Measurement, *, max_points: int = 8000, max_cells: int | None = None) -> dict[str, Any]:
     """The JSON a browser plots: the (decimated) real curve, peaks, integrals, multiplets, sticks.
 
-    Multi-dimensional signals are shown by their first row (2-D NMR contours are not drawn yet).
+    ``kind`` is ``"line"``; a 2-D measurement gives the contours or stacked rows of
+    :func:`instrumentarium.web._plot2d.plot_data_2d` (at most ``max_cells`` matrix cells).
+    Higher dimensions are shown by their first 2-D plane.
     """
+    if m.ndim >= 2 and min(m.shape[-2:]) > 1:
+        from ._plot2d import MAX_CELLS, plot_data_2d
+
+        if m.ndim > 2:
+            m = m.replace(signal=m.signal.reshape(-1, *m.shape[-2:])[0], axes=m.axes[-2:])
+        return plot_data_2d(m, max_cells=max_cells or MAX_CELLS, max_points=max_points)
     signal = m.signal if m.ndim == 1 else m.signal.reshape(-1, m.shape[-1])[0]
     x = np.asarray(m.axes[-1].values, dtype=float)
     y = np.real(signal).astype(float)
@@ -232,6 +240,7 @@ def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
         label = r.get("label") or r.get("hkl") or f"{pos:.4g}"
         peaks.append({"x": pos, "y": height, "label": str(label)})
     return {
+        "kind": "line",
         "x": [float(v) for v in xd],
         "y": [float(v) if math.isfinite(v) else None for v in yd],
         "axis": _axis_info(m),
