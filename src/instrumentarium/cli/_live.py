@@ -40,7 +40,8 @@ def _make_driver(name: str, options: dict[str, Any]) -> Any:
 @click.option("--folder", type=click.Path(path_type=Path), default=None,
               help="Run folder (default: a new one under $INSTRUMENTARIUM_HOME/runs).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Also write the processed result to this .nxs (default: beside the run).")
+              help="Also write the processed result to this .nxs (default: processed.nxs in the run "
+                   "folder, a link to the catalog's file when the run is catalogued).")
 @click.option("--db", default=None, help="Catalog URL (default: the catalog in $INSTRUMENTARIUM_HOME).")
 @click.option("--no-catalog", is_flag=True, help="Do not put the result into the catalog.")
 @json_option
