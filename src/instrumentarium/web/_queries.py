@@ -275,10 +275,7 @@ class CatalogStore:
         s.flush()
         rejected = {str(d.get("name")) for d in to_plain(m.results.get("phase_decisions", ()))
                     if isinstance(d, dict) and not d.get("accepted")}
-        rows = result_rows(m.results)
-        if any(r.get("weight_fraction") is not None for r in rows.get("phases", ())):
-            # quantified phases (search-match) are the ones present; the other candidates are runners-up
-            rows["phases"] = [r for r in rows["phases"] if r.get("weight_fraction") is not None]
+        rows = result_rows(m.results)  # search-match runners-up are not indexed as phases
         for kind, cls in _RESULT_TABLES.items():
             for r in rows.get(kind, ()):
                 if kind == "phases" and (r.get("name") in rejected or r.get("formula") in rejected):
