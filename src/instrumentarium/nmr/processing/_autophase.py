@@ -109,6 +109,9 @@ def signal_regions(
     return [(a, b) for a, b in out if b - a >= 5]
 
 
+_TINY = np.float32(1e-30)
+
+
 class _EntropyCost:
     """ACME cost on the signal regions: derivative entropy + negative-area penalty.
 
@@ -132,10 +135,8 @@ class _EntropyCost:
         self.x = (idx / n).astype(np.float32)
         lengths = np.array([b - a for a, b in regions])
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        # derivative only inside regions
-        inner = np.ones(idx.size - 1, dtype=bool)
-        inner[starts[1:] - 1] = False
-        self.inner = inner
+        # derivative only inside regions: the differences across region boundaries are zeroed
+        self.cuts = starts[1:] - 1
         e = np.minimum(edge, np.maximum(lengths // 8, 1))
         self.left = [np.arange(st, st + k) for st, k in zip(starts, e)]
         self.right = [np.arange(st + ln - k, st + ln) for st, ln, k in zip(starts, lengths, e)]
@@ -153,13 +154,14 @@ class _EntropyCost:
     def __call__(self, p0: float, p1: float) -> float:
         ph = np.float32(p0) + np.float32(p1) * self.x
         r = self.re * np.cos(ph) + self.im * np.sin(ph)
-        d = np.abs(np.diff(r))[self.inner]
+        d = np.abs(np.diff(r))
+        d[self.cuts] = 0.0
         total = float(d.sum(dtype=np.float64))
         if total <= 0:
             return 0.0
-        d = d[d > 0]
         # -sum(p log p) with p = d/total, written as log(total) - sum(d log d)/total
-        h = float(np.log(total)) - float(np.sum(d * np.log(d), dtype=np.float64)) / total
+        # (d = 0 terms vanish: log is taken of max(d, tiny))
+        h = float(np.log(total)) - float(np.sum(d * np.log(np.maximum(d, _TINY)), dtype=np.float64)) / total
         if self.edited:
             return h
         nseg = self.e.size
@@ -232,9 +234,12 @@ def _fit_line(theta, w, x, fold: int, p1_limit_deg: float):
         return np.sum(w * np.exp(1j * fold * (theta - p1 * x)))
 
     grid = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 1.0))
-    z = (w[None, :] * np.exp(1j * fold * (theta[None, :] - grid[:, None] * x[None, :]))).sum(axis=1)
+    # |resultant| on the grid in single precision (SIMD trig); refined in double below
+    ang = (fold * (theta[None, :] - grid[:, None] * x[None, :])).astype(np.float32)
+    w32 = w.astype(np.float32)
+    mag = np.hypot(np.cos(ang) @ w32, np.sin(ang) @ w32)
     # prefer the smallest |p1| among near-equal maxima (aliases of sparse region sets)
-    score = np.abs(z) * (1.0 - 1e-3 * np.abs(grid) / np.deg2rad(p1_limit_deg))
+    score = mag * (1.0 - 1e-3 * np.abs(grid) / np.deg2rad(p1_limit_deg))
     g = float(grid[int(np.argmax(score))])
     step = float(grid[1] - grid[0]) if grid.size > 1 else 0.02
     res = optimize.minimize_scalar(lambda p: -abs(resultant(p)), bounds=(g - step, g + step),
@@ -243,6 +248,48 @@ def _fit_line(theta, w, x, fold: int, p1_limit_deg: float):
     zz = resultant(p1)
     p0 = float(np.angle(zz)) / fold
     return p0, p1, float(abs(zz) / w.sum())
+
+
+def _refine_entropy(s, keep, start, regional, *, fold, edited, noise_floor, p1_limit_deg, min_pad,
+                    scan_decimate: int = 4):
+    """Minimise the ACME-type cost (:class:`_EntropyCost`) from the regional estimate.
+
+    A scan over first-order phases (20 degree steps, zero order from the regional fit at
+    each) guards against an alias of p1; the best of the scan and the regional estimate
+    (and, unless edited, both turned by 180 degrees) starts a Nelder-Mead minimisation.
+    The scan only ranks candidates tens of degrees apart, so it uses every
+    ``scan_decimate``-th point of the spectrum (the phase is a function of the fraction
+    ``j/n``, the same at any sampling; for a zero-filled spectrum ``s[::2]`` is the transform
+    of the unfilled FID); the candidates are compared and refined on all points.
+    """
+    theta, w, x = regional
+    n = s.shape[0]
+    wide = _widen(keep, n, min_pad)
+    cost = _EntropyCost(s, wide, edited=edited, noise_floor=noise_floor)
+    k = scan_decimate
+    while k > 1 and (n % k or n // k < 1024):
+        k //= 2
+    coarse = cost
+    if k > 1:
+        regions_k = [(a, b) for a, b in ((-(-a // k), -(-b // k)) for a, b in wide) if b - a >= 5]
+        if regions_k:
+            coarse = _EntropyCost(s[::k], regions_k, edited=edited, noise_floor=noise_floor)
+    limit = np.deg2rad(p1_limit_deg)
+    seeds = [start]
+    scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 20.0))
+    zs = (w[None, :] * np.exp(1j * fold * (theta[None, :] - scan[:, None] * x[None, :]))).sum(axis=1)
+    costs = [coarse(float(np.angle(z)) / fold, float(q)) for z, q in zip(zs, scan)]
+    i = int(np.argmin(costs))
+    seeds.append((float(np.angle(zs[i])) / fold, float(scan[i])))
+    if not edited:
+        seeds += [(q0 + np.pi, q1) for q0, q1 in seeds]
+    # refine the most promising start only
+    q0, q1 = min(seeds, key=lambda q: cost(*q))
+    res = optimize.minimize(lambda q: cost(q[0], q[1]) + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
+                            np.array([q0, q1]), method="Nelder-Mead",
+                            options={"xatol": 5e-4, "fatol": 1e-4, "initial_simplex":
+                                     np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
+    return float(res.x[0]), float(res.x[1])
 
 
 def estimate_phase(
@@ -302,32 +349,8 @@ def estimate_phase(
     # the entropy refinement (slightly biased on sparse, well-resolved lines) is for
     # spectra whose regions disagree (overlap, baseline distortion).
     if refine and spread_deg > refine_above_deg and not broad:
-        wide = _widen(keep, s.shape[0], min_pad)
-        floor = 3.0 * sigma
-        cost = _EntropyCost(s, wide, edited=edited, noise_floor=floor)
-        limit = np.deg2rad(p1_limit_deg)
-        seeds = [(p0, p1)]
-        # scan p1 (p0 from the regional fit at each p1) with the entropy cost: the regional
-        # estimate alone can lock onto an alias of p1 when the regions are few or clustered
-        scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 20.0))
-        zs = (w[None, :] * np.exp(1j * fold * (theta[None, :] - scan[:, None] * x[None, :]))).sum(axis=1)
-        costs = [cost(float(np.angle(z)) / fold, float(q)) for z, q in zip(zs, scan)]
-        k = int(np.argmin(costs))
-        seeds.append((float(np.angle(zs[k])) / fold, float(scan[k])))
-        if not edited:
-            seeds += [(q0 + np.pi, q1) for q0, q1 in seeds]
-        # refine the most promising start only
-        seeds = sorted(seeds, key=lambda q: cost(*q))[:1]
-        best = None
-        for q0, q1 in seeds:
-            res = optimize.minimize(lambda q: cost(q[0], q[1])
-                                    + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
-                                    np.array([q0, q1]), method="Nelder-Mead",
-                                    options={"xatol": 5e-4, "fatol": 1e-4, "initial_simplex":
-                                             np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
-            if best is None or res.fun < best.fun:
-                best = res
-        p0, p1 = float(best.x[0]), float(best.x[1])
+        p0, p1 = _refine_entropy(s, keep, (p0, p1), (theta, w, x), fold=fold, edited=edited,
+                                 noise_floor=3.0 * sigma, p1_limit_deg=p1_limit_deg, min_pad=min_pad)
     if edited:
         # choose between p0 and p0 + 180: most of the signal positive
         real = (s * phase_ramp(s.shape[0], np.rad2deg(p0), np.rad2deg(p1))).real
