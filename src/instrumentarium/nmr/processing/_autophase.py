@@ -32,7 +32,7 @@ from scipy import optimize, signal
 
 from ...model import Measurement, NMRAcquisition
 from ...pipeline import StepOutput, step
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
 from ._linefit import line_phases
 from ._phase import phase_ramp
 
@@ -432,7 +432,7 @@ def autophase(
     est = estimate_phase(m.signal, m.axes[0].values, edited=edited, exclude_ppm=windows,
                          p1_limit_deg=p1_limit_deg, hz_per_point=sw / m.shape[0] if sw else None,
                          zero_filled=m.shape[0] / td if td else 1.0)
-    out = m.replace(signal=m.signal * phase_ramp(m.shape[0], est.p0_deg, est.p1_deg))
+    out = m.replace(signal=fresh(m.signal * phase_ramp(m.shape[0], est.p0_deg, est.p1_deg)))
     decisions = {
         "p0_deg": round(est.p0_deg, 3),
         "p1_deg": round(est.p1_deg, 3),

@@ -18,7 +18,7 @@ from scipy import ndimage
 from ...model import Measurement, ProcessingError
 from ...pipeline import StepOutput, step
 from ._autophase import noise_sigma
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
 
 __all__ = ["baseline", "polynomial_baseline"]
 
@@ -91,7 +91,7 @@ def baseline(
         fitter = Baseline(np.arange(y.shape[0], dtype=float))
         fit, _params = getattr(fitter, method)(y, lam=lam)
         decisions.update(lam=lam)
-    out = m.signal - fit if m.is_complex else y - fit
+    out = fresh(m.signal - fit if m.is_complex else y - fit)
     warnings = []
     if method == "polynomial" and decisions["baseline_fraction"] < 0.2:
         warnings.append(f"only {decisions['baseline_fraction']:.0%} of the points look signal-free: "

@@ -12,7 +12,7 @@ import numpy as np
 
 from ...model import Measurement
 from ...pipeline import step
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
 
 __all__ = ["phase", "phase_ramp", "pivot_fraction", "to_edge_pivot"]
 
@@ -56,4 +56,4 @@ def phase(
     """
     require_spectrum(m, "nmr.phase")
     pivot = pivot_fraction(m.axes[0].values, pivot_ppm)
-    return m.replace(signal=m.signal * phase_ramp(m.shape[0], p0_deg, p1_deg, pivot))
+    return m.replace(signal=fresh(m.signal * phase_ramp(m.shape[0], p0_deg, p1_deg, pivot)))

@@ -16,7 +16,7 @@ from scipy import signal as _signal
 from ...model import Axis, Measurement, NMRAcquisition, ProcessingError
 from ...pipeline import StepOutput, step
 from ._autophase import noise_sigma
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
 from ._solvents import SOLVENTS, normalise_solvent
 
 __all__ = ["reference", "find_reference_signal"]
@@ -111,7 +111,7 @@ def reference(
         )
     axis = m.axes[0].values
     if shift_ppm is not None:
-        out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + float(shift_ppm)),))
+        out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + float(shift_ppm))),))
         decisions = {"method": "manual", "shift_ppm": float(shift_ppm), "confidence": 1.0}
         return StepOutput(out, decisions=decisions)
     acq = m.acquisition
@@ -133,7 +133,7 @@ def reference(
         if confidence < min_confidence:
             continue
         shift = expected - observed
-        out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + shift),))
+        out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + shift)),))
         decisions.update(method=kind, compound=compound, expected_ppm=expected,
                          observed_ppm=round(float(observed), 5), shift_ppm=round(float(shift), 5),
                          confidence=round(confidence, 3))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...model import Axis, Measurement, ProcessingError
 from ...pipeline import StepOutput, step
-from ._domain import acquisition_of, applied_steps, require_fid, require_spectrum
+from ._domain import acquisition_of, applied_steps, fresh, require_fid, require_spectrum
 
 __all__ = ["AXIS_ORDER", "fourier_transform", "correct_group_delay", "set_ppm_axis", "ppm_axis", "hz_axis"]
 
@@ -25,7 +25,7 @@ AXIS_ORDER = "descending: first point = highest ppm (TopSpin 1r order)"
 def ppm_axis(n_points: int, *, offset_ppm: float, spectral_width_hz: float, frequency_mhz: float) -> Axis:
     """The ``chemical_shift`` axis (ppm, descending) of ``n_points``: ``OFFSET - j*SW/(SF*SI)``."""
     step_ppm = spectral_width_hz / frequency_mhz / n_points
-    return Axis("chemical_shift", "ppm", offset_ppm - step_ppm * np.arange(n_points))
+    return Axis("chemical_shift", "ppm", fresh(offset_ppm - step_ppm * np.arange(n_points)))
 
 
 def hz_axis(m: Measurement) -> np.ndarray:
@@ -70,7 +70,7 @@ def fourier_transform(m: Measurement, *, first_point_factor: float = 0.5) -> Ste
     fid = np.array(m.signal, dtype=np.complex128)
     fid[0] *= first_point_factor
     n = fid.shape[0]
-    spec = np.roll(np.fft.fftshift(np.fft.fft(fid))[::-1], 1)
+    spec = fresh(np.roll(np.fft.fftshift(np.fft.fft(fid))[::-1], 1))
     offset = carrier + sw / 2.0 / mhz
     axis = ppm_axis(n, offset_ppm=offset, spectral_width_hz=sw, frequency_mhz=mhz)
     return StepOutput(m.replace(signal=spec, axes=(axis,)),
@@ -110,7 +110,7 @@ def correct_group_delay(m: Measurement, *, points: float | None = None) -> StepO
     n = m.shape[0]
     j = np.arange(n, dtype=float)
     j[0] = n
-    out = m.signal * np.exp(-2j * np.pi * float(g) * j / n) if g else m.signal
+    out = fresh(m.signal * np.exp(-2j * np.pi * float(g) * j / n)) if g else m.signal
     return StepOutput(m.replace(signal=out), decisions={"group_delay_points": float(g), "source": source},
                       warnings=warnings)
 
