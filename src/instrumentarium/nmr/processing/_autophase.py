@@ -172,6 +172,27 @@ class _EntropyCost:
         top = max(float(np.abs(flat).max()), 1e-30)
         return h + 1000.0 * float(np.sum(neg * neg, dtype=np.float64)) / (top * top)
 
+    def many(self, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+        """The cost at many phases ``(p0[i], p1[i])`` at once (same values as calling it)."""
+        ph = np.asarray(p0, np.float32)[:, None] + np.asarray(p1, np.float32)[:, None] * self.x[None, :]
+        r = self.re * np.cos(ph) + self.im * np.sin(ph)
+        d = np.abs(np.diff(r, axis=1))
+        d[:, self.cuts] = 0.0
+        total = d.sum(axis=1, dtype=np.float64)
+        safe = np.where(total > 0, total, 1.0)
+        h = np.log(safe) - np.sum(d * np.log(np.maximum(d, _TINY)), axis=1, dtype=np.float64) / safe
+        h = np.where(total > 0, h, 0.0)
+        if self.edited:
+            return h
+        offsets = np.concatenate([[0], np.cumsum(self.e.astype(int))[:-1]])
+        left = (np.add.reduceat(r[:, self.left_sel], offsets, axis=1) / self.e).astype(np.float32)
+        right = (np.add.reduceat(r[:, self.right_sel], offsets, axis=1) / self.e).astype(np.float32)
+        flat = r - (left[:, self.seg] + (right - left)[:, self.seg] * self.frac)
+        neg = np.minimum(flat + self.noise_floor, np.float32(0.0))
+        top = np.maximum(np.abs(flat).max(axis=1).astype(np.float64), 1e-30)
+        pen = 1000.0 * np.sum(neg * neg, axis=1, dtype=np.float64) / (top * top)
+        return np.where(total > 0, h + pen, 0.0)
+
 
 @dataclass(frozen=True)
 class PhaseEstimate:
@@ -278,7 +299,7 @@ def _refine_entropy(s, keep, start, regional, *, fold, edited, noise_floor, p1_l
     seeds = [start]
     scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 20.0))
     zs = (w[None, :] * np.exp(1j * fold * (theta[None, :] - scan[:, None] * x[None, :]))).sum(axis=1)
-    costs = [coarse(float(np.angle(z)) / fold, float(q)) for z, q in zip(zs, scan)]
+    costs = coarse.many(np.angle(zs) / fold, scan)
     i = int(np.argmin(costs))
     seeds.append((float(np.angle(zs[i])) / fold, float(scan[i])))
     if not edited:
@@ -287,7 +308,7 @@ def _refine_entropy(s, keep, start, regional, *, fold, edited, noise_floor, p1_l
     q0, q1 = min(seeds, key=lambda q: cost(*q))
     res = optimize.minimize(lambda q: cost(q[0], q[1]) + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
                             np.array([q0, q1]), method="Nelder-Mead",
-                            options={"xatol": 5e-4, "fatol": 1e-4, "initial_simplex":
+                            options={"xatol": 2e-3, "fatol": 1e-4, "initial_simplex":
                                      np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
     return float(res.x[0]), float(res.x[1])
 

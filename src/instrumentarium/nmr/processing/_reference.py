@@ -26,7 +26,7 @@ _AQUEOUS = {"D2O"}
 
 def find_reference_signal(
     axis_ppm: np.ndarray, real: np.ndarray, expected_ppm: float, search_ppm: float,
-    *, min_snr: float = 20.0,
+    *, min_snr: float = 20.0, sigma: float | None = None,
 ) -> tuple[float, float] | None:
     """Locate the line nearest ``expected_ppm`` (within ``search_ppm``); return (ppm, confidence).
 
@@ -34,14 +34,15 @@ def find_reference_signal(
     times the noise; each is scored by height times ``exp(-(d/w)**2)`` with ``d`` its distance
     from the expected shift and ``w = search_ppm/3``, so the tallest line of a multiplet near
     the expected shift wins over a bigger one further away. The position is refined by a
-    parabola through the top three points.
+    parabola through the top three points. ``sigma``: the noise of ``real`` if already known.
     """
     inside = np.flatnonzero(np.abs(axis_ppm - expected_ppm) <= search_ppm)
     if inside.size < 5:
         return None
     a, b = int(inside[0]), int(inside[-1]) + 1
     seg = real[a:b]
-    sigma = noise_sigma(real)
+    if sigma is None:
+        sigma = noise_sigma(real)
     peaks, props = _signal.find_peaks(seg, prominence=min_snr * sigma)
     if peaks.size == 0:
         return None
@@ -123,10 +124,13 @@ def reference(
     if method == "none":
         return StepOutput(m, decisions=decisions)
     real = np.asarray(m.signal.real, dtype=float)
+    sigma = None
     for kind, compound, expected, search in _candidates(nucleus, key):
         if method != "auto" and kind != method:
             continue
-        found = find_reference_signal(axis, real, expected, search)
+        if sigma is None:
+            sigma = noise_sigma(real)
+        found = find_reference_signal(axis, real, expected, search, sigma=sigma)
         if found is None:
             continue
         observed, confidence = found
