@@ -64,7 +64,7 @@ def is_solvent_suppressed(pulse_program: str | None) -> bool:
 
 def noise_sigma(x: np.ndarray) -> float:
     """Robust noise standard deviation of a real array from its first differences (MAD)."""
-    d = np.diff(x)[:: max(x.shape[0] // 32768, 1)]
+    d = np.diff(x)[:: max(x.shape[0] // 8192, 1)]
     return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(2.0)) or 1e-300
 
 

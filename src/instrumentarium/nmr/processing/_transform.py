@@ -16,6 +16,7 @@ import numpy as np
 from ...model import Axis, Measurement, ProcessingError
 from ...pipeline import StepOutput, step
 from ._domain import acquisition_of, applied_steps, fresh, require_fid, require_spectrum
+from ._phase import rotations
 
 __all__ = ["AXIS_ORDER", "fourier_transform", "correct_group_delay", "set_ppm_axis", "ppm_axis", "hz_axis"]
 
@@ -108,9 +109,11 @@ def correct_group_delay(m: Measurement, *, points: float | None = None) -> StepO
     else:
         g, source = float(points), "parameter"
     n = m.shape[0]
-    j = np.arange(n, dtype=float)
-    j[0] = n
-    out = fresh(m.signal * np.exp(-2j * np.pi * float(g) * j / n)) if g else m.signal
+    out = m.signal
+    if g:
+        ramp = rotations(n, 0.0, 2.0 * np.pi * float(g) / n)  # exp(-2 pi i G j / n)
+        ramp[0] = np.exp(-2j * np.pi * float(g))  # the wrapped point 0 is j = n
+        out = fresh(m.signal * ramp)
     return StepOutput(m.replace(signal=out), decisions={"group_delay_points": float(g), "source": source},
                       warnings=warnings)
 
