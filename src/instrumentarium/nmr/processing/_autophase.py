@@ -221,20 +221,27 @@ def _widen(regions: list[tuple[int, int]], n: int, min_pad: int) -> list[tuple[i
 
 
 def _region_phases(s: np.ndarray, regions: list[tuple[int, int]], edge: int = 3):
+    """Angle and size of each region's summed signal above a straight complex baseline
+    through its edges, and its magnitude-weighted centre (fraction ``j/n``); all regions at once."""
     n = s.shape[0]
-    theta, weight, centre = [], [], []
-    for a, b in regions:
-        seg = s[a:b]
-        m = b - a
-        e = min(edge, max(m // 8, 1))
-        left, right = seg[:e].mean(), seg[-e:].mean()
-        base = left + (right - left) * (np.arange(m) - (e - 1) / 2) / max(m - e, 1)
-        z = (seg - base).sum()
-        mag = np.abs(seg - base)
-        theta.append(np.angle(z))
-        weight.append(np.abs(z))
-        centre.append((a + (mag * np.arange(m)).sum() / max(mag.sum(), 1e-300)) / n)
-    return np.array(theta), np.array(weight), np.array(centre)
+    a = np.array([r[0] for r in regions])
+    lengths = np.array([r[1] - r[0] for r in regions])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    seg_id = np.repeat(np.arange(len(regions)), lengths)
+    pos = np.arange(int(lengths.sum())) - starts[seg_id]
+    vals = s[a[seg_id] + pos]
+    e = np.minimum(edge, np.maximum(lengths // 8, 1))
+    e_starts = np.concatenate([[0], np.cumsum(e)[:-1]])
+    e_id = np.repeat(np.arange(len(regions)), e)
+    e_pos = np.arange(int(e.sum())) - e_starts[e_id]
+    left = np.add.reduceat(vals[starts[e_id] + e_pos], e_starts) / e
+    right = np.add.reduceat(vals[starts[e_id] + lengths[e_id] - e[e_id] + e_pos], e_starts) / e
+    frac = (pos - (e[seg_id] - 1) / 2) / np.maximum(lengths - e, 1)[seg_id]
+    flat = vals - (left[seg_id] + (right - left)[seg_id] * frac)
+    z = np.add.reduceat(flat, starts)
+    mag = np.abs(flat)
+    centre = (a + np.add.reduceat(mag * pos, starts) / np.maximum(np.add.reduceat(mag, starts), 1e-300)) / n
+    return np.angle(z), np.abs(z), centre
 
 
 def _fit(theta, w, x, fold: int, p1_limit_deg: float) -> tuple[float, float, float, float]:

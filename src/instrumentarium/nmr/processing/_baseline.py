@@ -42,15 +42,18 @@ def polynomial_baseline(
     free = np.abs(y - base0) < threshold_sigma * 3 * sigma
     dil = max(int(n * dilate_fraction), 1)
     fit = base0
+    basis = None
     for _ in range(iterations):
         if free.sum() < 4 * (order + 1):
             break
         sub = np.flatnonzero(free)[:: max(int(free.sum()) // 2048, 1)]
+        if basis is None:  # the Chebyshev basis on every point, once (fit = basis @ coef)
+            basis = np.polynomial.chebyshev.chebvander(x, order)
         # normal equations of a small, well-conditioned Chebyshev system: much cheaper than
         # an SVD-based least squares on every iteration
-        v = np.polynomial.chebyshev.chebvander(x[sub], order)
+        v = basis[sub]
         coef = np.linalg.solve(v.T @ v, v.T @ y[sub])
-        fit = np.polynomial.chebyshev.chebval(x, coef)
+        fit = basis @ coef
         resid = y - fit
         r_free = resid[sub]
         s = 1.4826 * float(np.median(np.abs(r_free - np.median(r_free)))) or sigma

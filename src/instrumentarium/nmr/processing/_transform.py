@@ -71,7 +71,9 @@ def fourier_transform(m: Measurement, *, first_point_factor: float = 0.5) -> Ste
     fid = np.array(m.signal, dtype=np.complex128)
     fid[0] *= first_point_factor
     n = fid.shape[0]
-    spec = fresh(np.roll(np.fft.fftshift(np.fft.fft(fid))[::-1], 1))
+    full = np.fft.fft(fid)
+    # np.roll(np.fft.fftshift(full)[::-1], 1) in one pass: spec[j] = full[(n - n//2 - j) mod n]
+    spec = fresh(full[(n - n // 2 - np.arange(n)) % n])
     offset = carrier + sw / 2.0 / mhz
     axis = ppm_axis(n, offset_ppm=offset, spectral_width_hz=sw, frequency_mhz=mhz)
     return StepOutput(m.replace(signal=spec, axes=(axis,)),
