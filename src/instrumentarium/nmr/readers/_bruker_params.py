@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...formats._jcamp_ldr import normalise_label, parse_bruker_value, strip_comment
+from ...formats._jcamp_ldr import _scalar, normalise_label, parse_bruker_value, strip_comment
 from ...model import FormatError, Instrument, MissingParameterError, NMRAcquisition, NMRDimension
 from .._conventions import normalise_nucleus
 
@@ -86,6 +86,19 @@ def read_parameter_file(path: Path, *, required: bool = True) -> dict[str, Any] 
 
 _INTS = re.compile(r"[0-9+\-\s]*")
 _SIMPLE_INT = re.compile(r"[+-]?[0-9]+")
+_ARRAY_HEAD = re.compile(r"\(\d+\.\.\d+\)")
+_COMMENT_LINE = re.compile(r"^\$\$[^\n]*", re.MULTILINE)
+
+
+def _array(body: str) -> list[Any]:
+    """The values of an array record's lines (no ``<strings>``, no ``$$`` comments)."""
+    tokens = body.split()
+    if _INTS.fullmatch(body):
+        try:
+            return [int(t) for t in tokens]
+        except ValueError:
+            pass
+    return [_scalar(t) for t in tokens]
 
 
 def _value(value: str) -> Any:
@@ -117,7 +130,7 @@ def parse_parameters(text: str) -> dict[str, Any]:
     norm = "\n".join(text.splitlines())
     out: dict[str, Any] = {}
     core: dict[str, str] = {}
-    comments = [ln.strip() for ln in norm.split("\n") if ln.startswith("$$")] if "$$" in norm else []
+    comments = [c.strip() for c in _COMMENT_LINE.findall(norm)] if "$$" in norm else []
     chunks = norm.split("\n##")
     if norm.startswith("##"):
         chunks[0] = chunks[0][2:]
@@ -132,7 +145,11 @@ def parse_parameters(text: str) -> dict[str, Any]:
         label = first[:eq]
         value = first[eq + 1 :].strip()
         if nl >= 0:
-            lines = [ln.rstrip() for ln in chunk[nl + 1 :].split("\n") if not ln.lstrip().startswith("$$")]
+            rest = chunk[nl + 1 :]
+            if label.startswith("$") and _ARRAY_HEAD.fullmatch(value) and "$$" not in rest and "<" not in rest:
+                out[label[1:].strip()] = _array(rest)  # "(0..n)" then lines of numbers: the common case
+                continue
+            lines = [ln.rstrip() for ln in rest.split("\n") if not ln.lstrip().startswith("$$")]
             value = "\n".join([value, *lines])
         if label.startswith("$"):
             out[label[1:].strip()] = _value(value)
