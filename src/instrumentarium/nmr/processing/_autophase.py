@@ -89,15 +89,19 @@ def signal_regions(
     # the magnitude is >= 0, so a line's prominence never exceeds its height: the height
     # test (cheap) drops the thousands of noise maxima before the costly prominence search
     peaks, props = signal.find_peaks(mag, height=prominence, prominence=prominence, width=1.0, rel_height=0.5)
+    return _windows(peaks, props["prominences"], props["widths"], n, window_widths, max_peaks)
+
+
+def _windows(peaks: np.ndarray, prominences: np.ndarray, widths: np.ndarray, n: int, window_widths: float,
+             max_peaks: int) -> list[tuple[int, int]]:
+    """Merged windows of ``window_widths`` half-widths around the ``max_peaks`` most prominent lines."""
     if peaks.size == 0:
         return []
     if peaks.size > max_peaks:
-        top = np.argsort(props["prominences"])[-max_peaks:]
-        peaks, widths = peaks[top], props["widths"][top]
+        top = np.argsort(prominences)[-max_peaks:]
+        peaks, widths = peaks[top], widths[top]
         order = np.argsort(peaks)
         peaks, widths = peaks[order], widths[order]
-    else:
-        widths = props["widths"]
     half = np.ceil(window_widths * np.maximum(widths, 2.0)).astype(int)
     out: list[list[int]] = []
     for p, h in zip(peaks, half):
@@ -344,7 +348,15 @@ def estimate_phase(
     """
     s = np.asarray(spectrum, dtype=np.complex128)
     sigma = 0.5 * (noise_sigma(s.real) + noise_sigma(s.imag))
-    regions = signal_regions(s, threshold_sigma=threshold_sigma, sigma=sigma)
+    # one peak search serves the signal regions (see signal_regions: prominence above
+    # threshold_sigma noise and 2 % of the tallest line, width >= 1 point) and the line-width
+    # test below (prominence above 2 %, width >= 0.5): the second set contains the first
+    mag = np.abs(s)
+    floor = 0.02 * float(mag.max())
+    prominence = max(threshold_sigma * sigma, floor)
+    peaks, props = signal.find_peaks(mag, height=floor, prominence=floor, width=0.5, rel_height=0.5)
+    sel = (props["prominences"] >= prominence) & (props["widths"] >= 1.0)
+    regions = _windows(peaks[sel], props["prominences"][sel], props["widths"][sel], s.shape[0], 3.0, 200)
     keep = []
     for a, b in regions:
         hi, lo = axis_ppm[a], axis_ppm[b - 1]
@@ -361,9 +373,6 @@ def estimate_phase(
     # the regional fit is kept as it is.
     broad = False
     if hz_per_point is not None:
-        mag = np.abs(s)
-        floor = 0.02 * float(mag.max())
-        _pk, props = signal.find_peaks(mag, height=floor, prominence=floor, width=0.5)
         if props["widths"].size:
             broad = float(np.median(props["widths"])) * hz_per_point > broad_lines_hz
     cheap = len(keep) <= max_line_regions and spread_deg <= 2 * refine_above_deg
