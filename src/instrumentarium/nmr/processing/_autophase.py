@@ -319,7 +319,7 @@ def _refine_entropy(s, keep, start, regional, *, fold, edited, noise_floor, p1_l
     q0, q1 = min(seeds, key=lambda q: cost(*q))
     res = optimize.minimize(lambda q: cost(q[0], q[1]) + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
                             np.array([q0, q1]), method="Nelder-Mead",
-                            options={"xatol": 2e-3, "fatol": 1e-4, "initial_simplex":
+                            options={"xatol": 5e-3, "fatol": 1e-4, "initial_simplex":
                                      np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
     return float(res.x[0]), float(res.x[1])
 
