@@ -86,6 +86,7 @@ def read_parameter_file(path: Path, *, required: bool = True) -> dict[str, Any] 
 
 _INTS = re.compile(r"[0-9+\-\s]*")
 _SIMPLE_INT = re.compile(r"[+-]?[0-9]+")
+_SIMPLE_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _ARRAY_HEAD = re.compile(r"\(\d+\.\.\d+\)")
 _COMMENT_LINE = re.compile(r"^\$\$[^\n]*", re.MULTILINE)
 
@@ -102,9 +103,11 @@ def _array(body: str) -> list[Any]:
 
 
 def _value(value: str) -> Any:
-    """:func:`parse_bruker_value` with fast paths for plain integers and integer arrays."""
+    """:func:`parse_bruker_value` with fast paths for plain numbers and integer arrays."""
     if _SIMPLE_INT.fullmatch(value):
         return int(value)
+    if _SIMPLE_FLOAT.fullmatch(value):
+        return float(value)
     if value.startswith("(") and "<" not in value and "$$" not in value:
         close = value.find(")")
         body = value[close + 1 :]
