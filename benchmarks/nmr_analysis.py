@@ -18,23 +18,23 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "nmr" / "analysis"))
 
-from nmr_realdata import bruker_processed, jcamp_processed  # noqa: E402
+from nmr_realdata import vendor_processed  # noqa: E402
 
 from instrumentarium.nmr.analysis import analyze, spectrum_arrays  # noqa: E402
 from instrumentarium.nmr.analysis.noise import baseline_offset, noise_std  # noqa: E402
 
 DEV = REPO.parent / "shared" / "data" / "nmr" / "nmr_dev_v1"
 CASES = {
-    "d01 aspirin 300 MHz (1r)": lambda: bruker_processed(
+    "d01 aspirin 300 MHz (1r)": lambda: vendor_processed(
         DEV / "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1"
     ),
-    "d05 menthol 500 MHz (1r)": lambda: bruker_processed(
+    "d05 menthol 500 MHz (1r)": lambda: vendor_processed(
         DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1"
     ),
-    "d16 cyclopropanes (jdx)": lambda: jcamp_processed(
+    "d16 cyclopropanes (jdx)": lambda: vendor_processed(
         DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/cyclopropanes/1h.jdx"
     ),
-    "d16 geraniol (jdx)": lambda: jcamp_processed(
+    "d16 geraniol (jdx)": lambda: vendor_processed(
         DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/geraniol/1h.jdx"
     ),
 }
