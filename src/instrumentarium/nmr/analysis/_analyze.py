@@ -186,7 +186,7 @@ def analyze(
 
     peaks: list[NMRPeak] = []
     for k, ln in enumerate(lines):
-        kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus)
+        kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus, present=lppm)
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
         peaks.append(
@@ -259,6 +259,10 @@ def analyze(
                 kind, label = peaks[top].kind, peaks[top].label
         raw.append((g, lo, hi, integral, fitm, kind, label))
 
+    if nucleus == "1H" and not any(r[5] == "compound" for r in raw):
+        # only table shifts besides solvent/water/TMS: the sample is that compound (neat ethyl
+        # acetate shows all of "ethyl acetate"'s signals), not a trace of it in nothing
+        raw = [(*r[:5], "compound", "") if r[5] == "impurity" else r for r in raw]
     # proton counts
     comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
     if comp:  # tiny ranges (noise, humps, traces) must not set the proton unit
@@ -288,7 +292,7 @@ def analyze(
         n_h = integral / unit if unit else 0.0
         if kind == "impurity" and n_h >= 0.6:
             kind, label = "compound", ""
-        if kind == "compound" and unit and n_h < minor_h:
+        if kind == "compound" and unit and n_h < minor_h and nucleus == "1H":
             # far below one proton of the compound: a trace (impurity, noise on a tail)
             kind, label = "impurity", "minor signal"
         if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):
