@@ -18,6 +18,13 @@ from nmr_realdata import DEV, PEAKLIST_CASES, observed_multiplets, processed_fid
 
 from instrumentarium.nmr.analysis import analyze
 
+#: measured extra peaks (ours reported as the compound's, no TopSpin peak within one point):
+#: d01 44 (was 277 before skirt maxima became "artifact"), d04 49 (was 2257 before the
+#: truncation-ripple filter), d05 0. TopSpin's lists stop at its MI threshold (d01: 23
+#: peaks, d04: 15), so real small lines (13C satellites, impurities, minor signals) it did not
+#: list are counted as extra here, under other kinds.
+MAX_EXTRA = {"d01_aspirin": 60, "d04_naphthoic_acid": 70, "d05_menthol": 5}
+
 
 @pytest.mark.parametrize("case", sorted(PEAKLIST_CASES))
 def test_topspin_peaks_above_10x_noise_are_found(shared_data: Path, case: str) -> None:
@@ -26,6 +33,7 @@ def test_topspin_peaks_above_10x_noise_are_found(shared_data: Path, case: str) -
     r = score_peaks(vendor_processed(folder / spec), folder / plist)
     assert len(r["ref"]) >= 10
     assert len(r["found"]) / len(r["ref"]) >= 0.95
+    assert len(r["extra"]) <= MAX_EXTRA[case]
 
 
 def test_menthol_solvent_is_classified(shared_data: Path) -> None:
