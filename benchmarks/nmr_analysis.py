@@ -2,8 +2,9 @@
 
 Baseline: ``nmrglue.peakpick.pick(data, pthres=6*noise, algorithm="thres", msep=(1,))`` on the same
 real spectrum (threshold picking only, no fitting, no multiplets). Ours does peak picking
-with pseudo-Voigt fitting of overlapped lines, ranges, integrals, J analysis and
-classification. Run by hand: ``python benchmarks/nmr_analysis.py`` (needs ../shared/data).
+with pseudo-Voigt fitting of overlapped lines, ripple/skirt rejection, ranges, integrals, J
+analysis and classification. Spectra are read with ``instrumentarium.read`` (TopSpin 1r,
+JCAMP-DX). Run by hand: ``python benchmarks/nmr_analysis.py`` (needs ../shared/data).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ DEV = REPO.parent / "shared" / "data" / "nmr" / "nmr_dev_v1"
 CASES = {
     "d01 aspirin 300 MHz (1r)": lambda: vendor_processed(
         DEV / "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1"
+    ),
+    "d04 naphthoic 500 MHz (jdx)": lambda: vendor_processed(
+        DEV / "d04_bruker_1H_500MHz_naphthoic_acid_acetone/jcamp/1h.dx"
     ),
     "d05 menthol 500 MHz (1r)": lambda: vendor_processed(
         DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1"
