@@ -21,7 +21,7 @@ from ._solvents import SOLVENTS, normalise_solvent
 
 __all__ = ["reference", "find_reference_signal"]
 
-_AQUEOUS = {"D2O"}
+_AQUEOUS = {"D2O", "H2O+D2O"}
 
 
 def find_reference_signal(
