@@ -138,8 +138,8 @@ def test_real_multiplet_references(shared_data: Path) -> None:
     for f in sorted(folder.glob("*/1h.jdx")):
         blocks = [b for top in read_jcamp(f) for b in top.walk()]
         counts[f.parent.name] = max(len(parse_observed_multiplets(b)) for b in blocks)
-    assert counts == {"artemisin": 11, "borohydride": 1, "cyclopropanes": 11,
-                      "cyclopropnes_wrongPhase": 11, "geraniol": 8, "menthol": 11}
+    assert counts == {"artemisin": 11, "borohydride": 1, "cyclopropanes": 15,
+                      "cyclopropnes_wrongPhase": 15, "geraniol": 8, "menthol": 11}
     (menthol,) = read_jcamp(folder / "menthol/1h.jdx")
     h4 = parse_observed_multiplets(menthol)[2]
     assert (h4.multiplicity, h4.centre_ppm, h4.j_hz) == ("tt", pytest.approx(3.4302, abs=1e-4),
