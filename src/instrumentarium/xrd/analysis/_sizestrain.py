@@ -133,8 +133,10 @@ def sample_lines(peaks: Sequence[XRDPeak], instrument: XRDInstrumentFunction | N
     """2θ (deg), instrument-corrected integral breadths β (rad) and their σ (rad).
 
     See the module notes for the selection of lines and the two ``sample_profile``
-    corrections. Lines not broader than the instrument are dropped. σ is NaN for lines
-    whose fit gave no uncertainties.
+    corrections. Lines not broader than the instrument are dropped. σ combines the
+    fit's area and height uncertainties (FWHM uncertainty when those are missing) with a
+    1 % profile-model floor; lines whose breadth is known to no better than 20 % are
+    left out.
     """
     if sample_profile not in SAMPLE_PROFILES:
         raise ValueError(f"unknown sample_profile {sample_profile!r}; choose one of {SAMPLE_PROFILES}")
