@@ -70,7 +70,7 @@ def _solve(m: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 
 def batched_lm(fun: ResidualJacobian, x0: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-               active: np.ndarray, *, max_iter: int = 100, xtol: float = 1e-4, ftol: float = 1e-7,
+               active: np.ndarray, *, max_iter: int = 100, xtol: float = 1e-4, ftol: float = 1e-6,
                lambda0: float = 1e-3) -> LMResult:
     """Minimise ½‖r_b(x_b)‖² for every problem b of a batch, within bounds.
 
