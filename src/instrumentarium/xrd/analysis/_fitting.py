@@ -270,54 +270,91 @@ class _Model:
         pk = p[:, 2:].reshape(b, k, 4)
         x0, area = pk[..., 0], pk[..., 1]
         fw, eta, dfa, dfb, dea, deb = self.shape(pk[..., 2], pk[..., 3])
+        lines = [(1.0, x0, None)]
         if self.lam2:
             x2, dx2 = kalpha2_position_grad(x0, self.lam1, self.lam2)
-            pos = np.stack([x0, x2], -1)
-            dpos = np.stack([np.ones_like(x0), dx2], -1)[..., None]
-        else:
-            pos, dpos = x0[..., None], 1.0
+            lines.append((self.ratio, x2, dx2))
         banded = width < n
         if banded:
             cols = starts[..., None] + np.arange(width)  # (b, K, W)
-            xg = np.take_along_axis(x[:, None, :], cols, axis=2)[:, :, None, :]
+            xg = np.take_along_axis(x[:, None, :], cols, axis=2)
         else:
-            xg = x[:, None, None, :]
-        # layout (b, K, lines, L): the long axis innermost, sums over lines are array additions
-        d = xg - pos[..., None]
-        d2 = d * d
-        g = (0.5 * fw)[:, :, None, None]
-        inv_sg = (_FWHM_PER_SIGMA / fw)[:, :, None, None]
-        e = eta[:, :, None, None]
-        inv_den = 1.0 / (d2 + g * g)
-        lor = g * inv_den * (1 / np.pi)
-        u2 = d2 * (inv_sg * inv_sg)
-        # beyond 20 sigma the Gaussian is < 1e-43 of its peak: capping the exponent keeps
-        # every product out of the (very slow) subnormal range without changing the model
-        gau = np.exp(-0.5 * np.minimum(u2, 200.0)) * (inv_sg * (1 / np.sqrt(2 * np.pi)))
-        pv = e * lor + (1 - e) * gau
-        fac = self.fac[:, None]
-        fa = fac * area[:, :, None, None]
-        dpv_dx = (e * 2) * lor * d * inv_den + (1 - e) * (inv_sg * inv_sg) * gau * d
-        dpv_df = (e * (0.5 / np.pi)) * (d2 - g * g) * inv_den * inv_den \
-            + ((1 - e) * inv_sg / _FWHM_PER_SIGMA) * gau * (u2 - 1)
-        dwf = (fa * dpv_df).sum(2)
-        dwe = (fa * (lor - gau)).sum(2)
+            xg = x[:, None, :]
+        # per-peak constants, shaped (b, K, 1) against the (b, K, W) point arrays
+        g = (0.5 * fw)[..., None]
+        g2 = g * g
+        isg = (_FWHM_PER_SIGMA / fw)[..., None]
+        isg2 = isg * isg
+        e = eta[..., None]
+        c_lor = g * (1 / np.pi)
+        c_gau = isg * (1 / np.sqrt(2 * np.pi))
+        c_x = 2 * e
+        c_xg = (1 - e) * isg2
+        c_fl = 0.5 * e / g
+        c_fg = (1 - e) * isg / _FWHM_PER_SIGMA
+        sums = []
+        for fac, pos, dpos in lines:
+            d = xg - pos[..., None]
+            d2 = d * d
+            inv_den = d2 + g2
+            np.reciprocal(inv_den, out=inv_den)
+            lor = inv_den * c_lor
+            u2 = d2 * isg2
+            # beyond 20 sigma the Gaussian is < 1e-43 of its peak: capping the exponent keeps
+            # every product out of the (very slow) subnormal range without changing the model
+            gau = np.minimum(u2, 200.0)
+            gau *= -0.5
+            np.exp(gau, out=gau)
+            gau *= c_gau
+            dl = lor - gau  # d pv / d eta
+            pv = dl * e
+            pv += gau  # eta L + (1 - eta) G
+            # d pv / d position = d (2 eta L / den + (1 - eta) G / sigma^2)
+            dx_ = lor * inv_den
+            dx_ *= c_x
+            gau_x = gau * c_xg
+            dx_ += gau_x
+            dx_ *= d
+            # d pv / d fwhm
+            df = d2 - g2
+            df *= inv_den
+            df *= lor
+            df *= c_fl
+            u2 -= 1.0
+            u2 *= gau
+            u2 *= c_fg
+            df += u2
+            if dpos is not None:
+                dx_ *= dpos[..., None]
+            if fac != 1.0:
+                for arr in (pv, dx_, df, dl):
+                    arr *= fac
+            if sums:
+                for acc, arr in zip(sums, (pv, dx_, df, dl)):
+                    acc += arr
+            else:
+                sums = [pv, dx_, df, dl]
+        s_pv, s_x, s_f, s_e = sums
+        a3 = area[..., None]
+        s_x *= a3
+        s_f *= a3
+        s_e *= a3
         dx = x - xc[:, None]
-        pv_l = (fac * pv).sum(2)  # (b, K, W)
-        rows = np.empty((b, k, 4, pv_l.shape[2]))
-        rows[:, :, 0] = (fa * dpv_dx * dpos).sum(2)
-        rows[:, :, 1] = pv_l
-        rows[:, :, 2] = dwf * dfa[..., None] + dwe * dea[..., None]
-        rows[:, :, 3] = dwf * dfb[..., None] + dwe * deb[..., None]
+        w = s_pv.shape[2]
+        rows = np.empty((b, k, 4, w)) if banded else None
+        jac = np.zeros((b, n_par, n)) if banded else np.empty((b, n_par, n))
+        tgt = rows if banded else jac[:, 2:].reshape(b, k, 4, n)
+        tgt[:, :, 0] = s_x
+        tgt[:, :, 1] = s_pv
+        np.multiply(s_f, dfa[..., None], out=tgt[:, :, 2])
+        tgt[:, :, 2] += s_e * dea[..., None]
+        np.multiply(s_f, dfb[..., None], out=tgt[:, :, 3])
+        tgt[:, :, 3] += s_e * deb[..., None]
         if banded:
-            jac = np.zeros((b, n_par, n))
             # scatter: row 2 + 4k + t of problem i, columns starts[i, k] ...
             flat = ((np.arange(b)[:, None, None, None] * n_par + 2 + 4 * np.arange(k)[None, :, None, None]
                      + np.arange(4)[None, None, :, None]) * n + cols[:, :, None, :])
             jac.reshape(-1)[flat.ravel()] = rows.ravel()
-        else:
-            jac = np.empty((b, n_par, n))
-            jac[:, 2:] = rows.reshape(b, 4 * k, n)
         jac[:, 0] = 1.0
         jac[:, 1] = dx
         model = p[:, :1] + p[:, 1:2] * dx + np.einsum("bk,bkl->bl", area, jac[:, 3::4])
