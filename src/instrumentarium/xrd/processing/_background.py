@@ -64,69 +64,6 @@ def sonneveld_visser(y: np.ndarray, *, n_points: int = 100, iterations: int = 50
     return np.interp(np.arange(n), idx, p)
 
 
-_SNIP_MAX_HALF = 48  # points: wider clipping windows run on block means
-
-
-def _snip_core(y: np.ndarray, half: int, smooth_var: float, box: int = 0) -> np.ndarray:
-    """SNIP with decreasing windows ``half`` … 1 on edge-padded data.
-
-    Every window clips a point to the mean of its two neighbours at that distance
-    when the mean is lower; points not clipped are replaced by their neighbourhood
-    mean: a moving average of ``box`` points (exactly pybaselines' ``snip(...,
-    smooth_half_window=(box - 1) / 2)``), or when ``box`` is 0 a 3-tap kernel of
-    variance ``smooth_var`` points² (repeated when needed).
-    """
-    from scipy.ndimage import uniform_filter1d
-
-    n = y.size
-    base = np.pad(np.asarray(y, float), half, mode="edge")
-    num = base.size
-    passes = int(np.ceil(smooth_var / (2 / 3))) if smooth_var > 0 else 0
-    w = smooth_var / (2 * passes) if passes else 0.0
-    for i in range(half, 0, -1):
-        filt = 0.5 * (base[: num - 2 * i] + base[2 * i:])
-        prev = base[i: num - i]
-        if box > 1:
-            prev = uniform_filter1d(base, box)[i: num - i]
-        elif passes:
-            sm = base.copy()
-            for _ in range(passes):
-                sm[1:-1] = w * (sm[:-2] + sm[2:]) + (1 - 2 * w) * sm[1:-1]
-            prev = sm[i: num - i]
-        base[i: num - i] = np.where(base[i: num - i] > filt, filt, prev)
-    return base[half: half + n]
-
-
-def _snip(x: np.ndarray, y: np.ndarray, half: int) -> np.ndarray:
-    """SNIP background (decreasing windows, moving-average smoothing) of half window ``half``.
-
-    SNIP costs one pass over the pattern per window size, so a 4–8° window on a
-    0.01° grid (400–800 passes) dominated the processing time. A background several
-    degrees wide is smooth on the scale of a few points, so wide windows run on the
-    means of blocks of ``r`` points (r = ⌈half / 48⌉) with the window and the
-    smoothing rescaled (the smoothing's total variance per unit window is kept), and
-    the result is interpolated back.
-
-    References
-    ----------
-    Ryan, C. G. et al. (1988). Nucl. Instrum. Methods B 34, 396–402; Morháč, M. &
-    Matoušek, V. (2008). Appl. Spectrosc. 62, 91–106.
-    """
-    smooth_half = min(3, max(half // 10, 1))
-    var = ((2 * smooth_half + 1) ** 2 - 1) / 12  # of the moving average, points²
-    r = int(np.ceil(half / _SNIP_MAX_HALF))
-    if r <= 1 or y.size // r < 16:
-        return _snip_core(y, min(half, (y.size - 1) // 2), var, box=2 * smooth_half + 1)
-    starts = np.arange(0, y.size, r)
-    counts = np.diff(np.append(starts, y.size))
-    xb = np.add.reduceat(x, starts) / counts
-    yb = np.add.reduceat(y, starts) / counts
-    hb = int(min(int(np.ceil(half / r)), (yb.size - 1) // 2))
-    # same total smoothing: half passes of `var` points² become hb passes in blocks
-    bb = _snip_core(yb, hb, var * half / (r * r * max(hb, 1)))
-    return np.interp(x, xb, bb)
-
-
 def estimate_background(two_theta: np.ndarray, y: np.ndarray, *, method: str = "snip",
                         window_deg: float = 1.0, poly_order: int = 4) -> np.ndarray:
     """Return the background of ``y`` on the 2θ grid ``two_theta`` (degrees).
@@ -142,7 +79,11 @@ def estimate_background(two_theta: np.ndarray, y: np.ndarray, *, method: str = "
     half = int(min(max(round(window_deg / step_deg), 2), max(y.size // 4, 2)))
     fitter = Baseline(x_data=x, check_finite=False)
     if method == "snip":
-        bkg = _snip(x, y, half)
+        bkg, _ = fitter.snip(y, max_half_window=min(half, (y.size - 1) // 2), decreasing=True,
+                             smooth_half_window=min(3, max(half // 10, 1)),
+                             # pybaselines' default linear extrapolation of the edges runs
+                             # away when a strong peak sits near the scan's end
+                             pad_kwargs={"mode": "edge"})
     elif method == "sonneveld_visser":
         bkg = sonneveld_visser(y, n_points=max(int(4 * (x[-1] - x[0]) / window_deg), 8))
     elif method == "polynomial":
