@@ -34,10 +34,11 @@ _FWHM_PER_SIGMA = 2 * np.sqrt(2 * np.log(2))
 # Lorentzian is below 1/2500 of its height, a Gaussian far below any count
 _REACH = 25.0
 # Levenberg-Marquardt iterations per cluster: isolated peaks converge in 4-20; clusters of
-# many overlapped lines keep creeping (cost changes ~1e-6 per step, weak lines' widths and
-# shapes). On the dev set 30 vs 50 iterations change strong peaks by a median 0.000 sigma
-# (the old scipy fit allowed 50 evaluations per peak)
-_MAX_ITER = 30
+# many overlapped lines keep creeping (cost changes ~1e-6 per step: weak lines' widths and
+# shapes). Against the former scipy fit (up to 50 evaluations per peak) on the dev set,
+# 100 iterations give strong-peak heights within 5.5 % for 90 % of peaks, 30 within 7.6 %,
+# for 14 % less CPU time
+_MAX_ITER = 50
 _H_GAUSS = 2 * np.sqrt(np.log(2) / np.pi)  # height x FWHM of a unit-area Gaussian
 
 
