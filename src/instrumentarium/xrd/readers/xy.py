@@ -154,6 +154,8 @@ class XYReader(Reader):
     def sniff(self, path: Path) -> float:
         path = Path(path)
         head = read_head(path, 8192)
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]  # a UTF-8 byte-order mark (XRDML files often start with one)
         if not head or b"\x00" in head or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in b"<{*":
             return 0.0  # XML, JSON, Rigaku RAS, zip: never a column file (HighScore CSV starts "[")
         try:
