@@ -99,7 +99,7 @@ def test_estimate_phase_on_low_snr_13c_stays_close() -> None:
     ("zg30", False, False), ("dept135", True, False), ("deptqgpsp", True, False), ("jmod", True, False),
     ("hsqcedetgpsisp2.3", True, False), ("zgpr", False, True), ("noesygppr1d", False, True),
     ("noesygpps1d.comp", False, True), ("zgesgp", False, True), ("zgpg30", False, False),
-    (None, False, False),
+    ("zgprse.bb", True, True), ("zgse", True, False), ("cpmgpr1d", False, True), (None, False, False),
 ])
 def test_pulse_program_classes(pulprog, edited, suppressed) -> None:
     assert is_edited_experiment(pulprog) is edited
