@@ -129,6 +129,7 @@ class PhaseEstimate:
     edited: bool
     excluded_ppm: tuple[tuple[float, float], ...]
     residual_deg: float
+    line_residual_deg: float = float("nan")
 
 
 def _region_phases(s: np.ndarray, regions: list[tuple[int, int]], edge: int = 3):
@@ -281,9 +282,19 @@ def estimate_phase(
     residual_deg = float(np.rad2deg(np.sqrt(np.average(resid**2, weights=w))))
     coverage = min(1.0, len(keep) / 5.0) * (1.0 if np.ptp(x) >= 0.2 or len(keep) < 3 else 0.85)
     confidence = float(np.clip(r, 0.0, 1.0) ** 2 * coverage)
+    line_residual = float("nan")
+    if edited:
+        # modulo 180 degrees the regional fit is weakly constrained: check it against the
+        # phases of the lines themselves (J-modulated multiplets of a spin echo are not pure
+        # absorption lines and scatter by tens of degrees: dev d08)
+        t3, _, x3 = line_phases(s, keep, sigma=sigma)
+        if t3.size >= 3:
+            d3 = np.angle(np.exp(2j * (t3 - p0 - p1 * x3))) / 2
+            line_residual = float(np.rad2deg(np.median(np.abs(d3))))
+            confidence /= 1.0 + (line_residual / 20.0) ** 2
     p0_deg = float((np.rad2deg(p0) + 180.0) % 360.0 - 180.0)
     return PhaseEstimate(p0_deg, float(np.rad2deg(p1)), confidence, len(keep), edited,
-                         tuple(exclude_ppm), residual_deg)
+                         tuple(exclude_ppm), residual_deg, line_residual)
 
 
 def _solvent_window(m: Measurement, width_ppm: float) -> tuple[tuple[float, float], ...]:
@@ -348,6 +359,7 @@ def autophase(
         "edited": edited,
         "excluded_ppm": [list(w) for w in windows],
         "residual_deg": round(est.residual_deg, 2) if np.isfinite(est.residual_deg) else None,
+        "line_residual_deg": round(est.line_residual_deg, 2) if np.isfinite(est.line_residual_deg) else None,
     }
     warnings = []
     if est.n_regions == 0:
