@@ -287,7 +287,7 @@ def estimate_phase(
         # modulo 180 degrees the regional fit is weakly constrained: check it against the
         # phases of the lines themselves (J-modulated multiplets of a spin echo are not pure
         # absorption lines and scatter by tens of degrees: dev d08)
-        t3, _, x3 = line_phases(s, keep, sigma=sigma)
+        t3, _, x3 = line_phases(s, keep, sigma=sigma, max_points=600, max_nfev=0)
         if t3.size >= 3:
             d3 = np.angle(np.exp(2j * (t3 - p0 - p1 * x3))) / 2
             line_residual = float(np.rad2deg(np.median(np.abs(d3))))
