@@ -65,6 +65,30 @@ def test_edited_experiment_keeps_negative_peaks() -> None:
     signs = [np.sign(real[int(np.argmin(np.abs(axis - ppm)))]) for ppm, _, _ in lines]
     assert signs == [np.sign(a) for _, a, _ in lines]
     assert abs(wrap(d["p0_deg"] + d["p1_deg"] * 0.5 - (40.0 - 15.0))) < 1.0
+    # clean lines agree with the fit: the line check leaves the confidence high
+    assert d["line_residual_deg"] < 2.0 and d["confidence"] > 0.9
+
+
+def test_j_modulated_spin_echo_keeps_inverted_doublets() -> None:
+    # zgprse (presat + Hahn echo, 2*d2 = 1/J): the doublets come out inverted, the singlets not
+    lines = [(8.2, 1.0, 2.0), (6.09, -0.4, 2.0), (3.57, 0.8, 2.0), (2.17, -0.5, 2.0), (1.33, -1.5, 2.0),
+             (1.48, -0.6, 2.0), (0.0, 0.7, 1.0)]
+    m = simulate_fid(lines, p0_deg=70.0, p1_deg=60.0, noise=2e-4, n_points=16384, carrier_ppm=4.7,
+                     pulse_program="zgprse.bb")
+    water = simulate_fid([(4.7, 30.0, 8.0)], p0_deg=70.0 + 90.0, p1_deg=60.0, n_points=16384, carrier_ppm=4.7)
+    raw = m.replace(signal=m.signal + water.signal)
+    out = autophase(correct_group_delay(fourier_transform(zero_fill(raw, factor=2))))
+    d = out.provenance[-1].decisions
+    assert d["edited"] is True and d["excluded_ppm"] == [pytest.approx([4.45, 4.95], abs=0.01)]
+    axis, real = out.axes[0].values, out.signal.real
+    signs = [np.sign(real[int(np.argmin(np.abs(axis - ppm)))]) for ppm, _, _ in lines]
+    # most signal is negative here, so the sign is only known up to 180 degrees: relative signs
+    assert signs == [np.sign(a) for _, a, _ in lines] or signs == [-np.sign(a) for _, a, _ in lines]
+    x = np.array([np.argmin(np.abs(axis - ppm)) for ppm, _, _ in lines]) / axis.size
+    err = wrap_arr(2 * ((d["p0_deg"] + d["p1_deg"] * x) - (70.0 + 60.0 * x))) / 2  # modulo 180 deg
+    # the water wings reach the nearest lines' windows: within 3 degrees, not 1
+    assert np.abs(err).max() < 3.0, (err, d)
+    assert d["confidence"] > 0.6 and not out.warnings
 
 
 def test_presaturation_excludes_the_water_region() -> None:
@@ -99,7 +123,7 @@ def test_estimate_phase_on_low_snr_13c_stays_close() -> None:
     ("zg30", False, False), ("dept135", True, False), ("deptqgpsp", True, False), ("jmod", True, False),
     ("hsqcedetgpsisp2.3", True, False), ("zgpr", False, True), ("noesygppr1d", False, True),
     ("noesygpps1d.comp", False, True), ("zgesgp", False, True), ("zgpg30", False, False),
-    (None, False, False),
+    ("zgprse.bb", True, True), ("zgse", True, False), ("cpmgpr1d", False, True), (None, False, False),
 ])
 def test_pulse_program_classes(pulprog, edited, suppressed) -> None:
     assert is_edited_experiment(pulprog) is edited

@@ -14,12 +14,15 @@ Magn. Reson. Chem. 2017, doi:10.1002/mrc.4586):
    over a dense ``p1`` grid (global, so no start values and no local minima, unlike
    ACME's simplex: Chen et al., J. Magn. Reson. 158, 164 (2002)), then refine.
 
-Edited experiments (DEPT, APT, DEPTQ, multiplicity-edited HSQC) have real negative peaks:
-the fit is made on doubled angles (phase modulo 180 degrees) and the sign chosen so that
-most signal is positive. Solvent-suppressed spectra (presaturation, NOESY-presat,
-excitation sculpting, WATERGATE) exclude the suppressed solvent region around the carrier,
-whose residual is not absorptive. The confidence is the weighted mean resultant length of
-the residual region phases, reduced when few regions or a narrow ppm span constrain ``p1``.
+Edited experiments (DEPT, APT, DEPTQ, multiplicity-edited HSQC) and J-modulated Hahn spin
+echoes (``zgse``, ``zgprse``: a doublet whose J matches the echo time, 2*d2 = 1/J, comes out
+inverted; lactate editing) have real negative peaks: the fit is made on doubled angles (phase
+modulo 180 degrees), over half the first-order range (on doubled angles the circular fit
+aliases at half the spacing in ``p1``), and the sign chosen so that most signal is positive.
+Solvent-suppressed spectra (presaturation, NOESY-presat, excitation sculpting, WATERGATE)
+exclude the suppressed solvent region around the carrier, whose residual is not absorptive.
+The confidence is the weighted mean resultant length of the residual region phases, reduced
+when few regions or a narrow ppm span constrain ``p1``.
 """
 
 from __future__ import annotations
@@ -47,14 +50,15 @@ __all__ = [
     "signal_regions",
 ]
 
-_EDITED = re.compile(r"dept|apt|jmod|hsqced|hsqc.*ed|edit|attached", re.IGNORECASE)
+_EDITED = re.compile(r"dept|apt|jmod|hsqced|hsqc.*ed|edit|attached|hahn|^zg\w*se(?![a-z])", re.IGNORECASE)
 _SUPPRESSED = re.compile(
     r"presat|zgpr|pr1d|prse|ps1d|noesy.*1d|cpmgpr|wgs|watergate|zggpw|esgp|wet|lc1d|prsp", re.IGNORECASE
 )
 
 
 def is_edited_experiment(pulse_program: str | None) -> bool:
-    """True for pulse programs whose spectra carry real negative peaks (DEPT, APT, edited HSQC)."""
+    """True for pulse programs whose spectra carry real negative peaks (DEPT, APT, edited HSQC,
+    J-modulated Hahn spin echo such as ``zgprse``)."""
     return bool(pulse_program) and bool(_EDITED.search(pulse_program or ""))
 
 
@@ -125,6 +129,7 @@ class PhaseEstimate:
     edited: bool
     excluded_ppm: tuple[tuple[float, float], ...]
     residual_deg: float
+    line_residual_deg: float = float("nan")
 
 
 def _region_phases(s: np.ndarray, regions: list[tuple[int, int]], edge: int = 3):
@@ -227,6 +232,9 @@ def estimate_phase(
     if not keep:
         return PhaseEstimate(0.0, 0.0, 0.0, 0, edited, tuple(exclude_ppm), float("nan"))
     fold = 2 if edited else 1
+    # on doubled angles a first-order phase p1 and p1 + 180/dx fit two regions dx apart
+    # equally well: half the range (every vendor PHC1 of the dev set is within +-91 deg)
+    p1_limit_deg = p1_limit_deg / fold
     theta, weight, x = _region_phases(s, keep)
     p0, p1, r, spread_deg = _fit(theta, np.sqrt(weight), x, fold, p1_limit_deg)
     # Broad lines (median magnitude width above broad_lines_hz, e.g. X nuclei with LB of
@@ -274,9 +282,19 @@ def estimate_phase(
     residual_deg = float(np.rad2deg(np.sqrt(np.average(resid**2, weights=w))))
     coverage = min(1.0, len(keep) / 5.0) * (1.0 if np.ptp(x) >= 0.2 or len(keep) < 3 else 0.85)
     confidence = float(np.clip(r, 0.0, 1.0) ** 2 * coverage)
+    line_residual = float("nan")
+    if edited:
+        # modulo 180 degrees the regional fit is weakly constrained: check it against the
+        # phases of the lines themselves (J-modulated multiplets of a spin echo are not pure
+        # absorption lines and scatter by tens of degrees: dev d08)
+        t3, _, x3 = line_phases(s, keep, sigma=sigma, max_points=600, max_nfev=0)
+        if t3.size >= 3:
+            d3 = np.angle(np.exp(2j * (t3 - p0 - p1 * x3))) / 2
+            line_residual = float(np.rad2deg(np.median(np.abs(d3))))
+            confidence /= 1.0 + (line_residual / 20.0) ** 2
     p0_deg = float((np.rad2deg(p0) + 180.0) % 360.0 - 180.0)
     return PhaseEstimate(p0_deg, float(np.rad2deg(p1)), confidence, len(keep), edited,
-                         tuple(exclude_ppm), residual_deg)
+                         tuple(exclude_ppm), residual_deg, line_residual)
 
 
 def _solvent_window(m: Measurement, width_ppm: float) -> tuple[tuple[float, float], ...]:
@@ -309,7 +327,8 @@ def autophase(
         ``[[low, high], ...]`` ppm ranges ignored by the fit. None: for solvent-suppression
         pulse programs, the carrier (suppressed solvent) +- ``solvent_window_ppm``.
     p1_limit_deg
-        Largest first-order phase searched (after group-delay correction it is small).
+        Largest first-order phase searched (after group-delay correction it is small); half
+        of it for edited experiments (phase modulo 180 degrees).
     min_confidence
         Below this, a warning says the spectrum needs a human check.
 
@@ -340,6 +359,7 @@ def autophase(
         "edited": edited,
         "excluded_ppm": [list(w) for w in windows],
         "residual_deg": round(est.residual_deg, 2) if np.isfinite(est.residual_deg) else None,
+        "line_residual_deg": round(est.line_residual_deg, 2) if np.isfinite(est.line_residual_deg) else None,
     }
     warnings = []
     if est.n_regions == 0:
