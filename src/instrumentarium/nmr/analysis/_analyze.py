@@ -14,6 +14,7 @@ from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines
+from .treefit import select_tree
 from .ranges import fraction_inside, group_lines, integrate, proton_unit
 
 __all__ = ["analyze", "spectrum_arrays"]
@@ -246,7 +247,13 @@ def analyze(
             sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
             gtol = tol if tol_hz is not None else max(tol, 0.35 * float(np.median(widths[sig])))
             fitm = analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gtol)
-        if fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
+        if fit and fitm is not None and nucleus in ("1H", "19F", "31P") and "compound" in kinds:
+            i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
+            fitm = select_tree(
+                ppm[i0:i1] * mhz, y0[i0:i1], hz[sig], apex_h[sig], fitm,
+                fwhm_hz=float(np.median(widths[g])), tol_hz=gtol,
+            )
+        elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
         if len(g) == 1 and peaks[g[0]].width_hz > max(3.0 * med_w, 5.0):
