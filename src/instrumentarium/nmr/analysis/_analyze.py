@@ -226,6 +226,8 @@ def analyze(
     tol = tol_hz if tol_hz is not None else max(0.4, 0.25 * med_w)
 
     raw = []
+    comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
+    top_h = float(np.max(apex_h[comp_lines])) if comp_lines else 0.0
     for g, (lo, hi) in zip(groups, bounds):
         integral = integrate(y0, lo, hi, ppp)
         if fit:
@@ -247,7 +249,13 @@ def analyze(
             sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
             gtol = tol if tol_hz is not None else max(tol, 0.35 * float(np.median(widths[sig])))
             fitm = analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gtol)
-        if fit and fitm is not None and nucleus in ("1H", "19F", "31P") and "compound" in kinds:
+        if (
+            fit
+            and fitm is not None
+            and nucleus in ("1H", "19F", "31P")
+            and "compound" in kinds
+            and float(np.max(apex_h[g])) >= max(30.0 * noise, 0.01 * top_h)
+        ):  # whole-lineshape tree fit (treefit.py) of the compound's ranges, not of traces
             i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
             fitm = select_tree(
                 ppm[i0:i1] * mhz, y0[i0:i1], hz[sig], apex_h[sig], fitm,

@@ -137,6 +137,8 @@ def fit_tree(
     j_slack_hz: float = 1.0,
     min_j_hz: float = 0.2,
     max_nfev: int = 200,
+    max_tilt: float = 0.5,
+    min_resolved: float = 0.5,
 ) -> TreeFit | None:
     """Fit one coupling tree to ``y(x)`` (x in Hz) and return it with its BIC.
 
@@ -148,6 +150,11 @@ def fit_tree(
         Starting centre and linewidth.
     points_per_hz
         Sampling density, to count resolution elements for the BIC.
+    max_tilt
+        Largest relative intensity slope across the multiplet (mild roof effect).
+    min_resolved
+        A fitted coupling below this fraction of the fitted linewidth rejects the tree
+        (Hoye and Zhao 2002: such couplings only broaden the lines).
     """
     counts = [int(n) for _, n in groups]
     if sum(counts) > 9:
@@ -167,8 +174,8 @@ def fit_tree(
     lo_j = np.maximum(min_j_hz, j0 - j_slack_hz)
     hi_j = j0 + j_slack_hz
     p0 = np.array([center_hz, amp0, fwhm_hz, 0.7, 0.0, 0.0, 0.0, *j0])
-    lb = np.array([center_hz - 1.5, 0.0, 0.15, 0.0, -0.9, -0.1 * scale, -0.1 * scale, *lo_j])
-    ub = np.array([center_hz + 1.5, 10 * scale, max(3.0 * fwhm_hz, 1.0), 1.0, 0.9, 0.1 * scale, 0.1 * scale, *hi_j])
+    lb = np.array([center_hz - 1.5, 0.0, 0.15, 0.0, -max_tilt, -0.1 * scale, -0.1 * scale, *lo_j])
+    ub = np.array([center_hz + 1.5, 10 * scale, max(3.0 * fwhm_hz, 1.0), 1.0, max_tilt, 0.1 * scale, 0.1 * scale, *hi_j])
     p0 = np.clip(p0, lb + 1e-9, ub - 1e-9)
     try:
         sol = least_squares(lambda p: (model(p) - y) / scale, p0, bounds=(lb, ub), max_nfev=max_nfev, x_scale="jac")
@@ -181,6 +188,8 @@ def fit_tree(
     n_eff = max(len(x) / max(points_per_hz * fwhm_hz, 1.0), k + 2.0)
     bic = n_eff * np.log(max(rss, 1e-300) / len(x)) + k * np.log(n_eff)
     js = sol.x[7:]
+    if np.any(js < min_resolved * w):
+        return None  # a coupling much smaller than the linewidth is broadening, not a splitting
     out = sorted(((float(j), n) for j, n in zip(js, counts)), key=lambda g: -g[0])
     return TreeFit(tuple(out), float(sol.x[0]), w, float(sol.x[1]), float(sol.x[4]), rss, float(bic), k)
 
@@ -227,6 +236,20 @@ def _first_order_starts(f, a, start, tol: float) -> list[list[float]]:
         if m.all_j_hz and list(m.all_j_hz) not in starts:
             starts.append(list(m.all_j_hz))
     return starts
+
+
+def _key(groups) -> tuple:
+    return tuple(n for _, n in groups) + tuple(round(j, 1) for j, _ in groups)
+
+
+def _grow(g: list) -> list[tuple]:
+    """Trees with one or two more equivalent couplings in a group (weak outer lines, overlap)."""
+    grown = []
+    for k in range(len(g)):
+        for extra in (1, 2):
+            if g[k][1] + extra <= 6:
+                grown.append((*g[:k], (g[k][0], g[k][1] + extra), *g[k + 1 :]))
+    return grown
 
 
 def select_tree(
@@ -302,21 +325,22 @@ def select_tree(
         return start
     fits.sort(key=lambda r: r.bic)
     # grow the best trees: small long-range couplings, hidden outer lines of the largest group
-    seen = {tuple(n for _, n in r.groups) + tuple(round(j, 1) for j, _ in r.groups) for r in fits}
-    for base in fits[:2]:
-        g = list(base.groups)
-        grown = []
-        for j0 in small_j_hz:
-            if all(j > j0 + 0.5 for j, _ in g):
-                grown += [(*g, (j0, n)) for n in range(1, 7)]
-        for k in range(len(g)):  # a hidden equivalent coupling (weak outer lines, overlap)
-            if g[k][1] < 6:
-                grown.append((*g[:k], (g[k][0], g[k][1] + 1), *g[k + 1 :]))
-        for t in grown:
-            key = tuple(n for _, n in t) + tuple(round(j, 1) for j, _ in t)
-            if key not in seen:
-                seen.add(key)
-                run(t)
+    seen = {_key(r.groups) for r in fits}
+    grown_from: set[tuple] = set()
+    for _ in range(2):
+        bases = [r for r in sorted(fits, key=lambda r: r.bic)[:3] if _key(r.groups) not in grown_from]
+        for base in bases:
+            grown_from.add(_key(base.groups))
+            for t in _grow(list(base.groups)):
+                if _key(t) not in seen:
+                    seen.add(_key(t))
+                    run(t)
+    # small long-range couplings on the best tree: resolved, or only a broader line (BIC decides)
+    g = list(min(fits, key=lambda r: r.bic).groups)
+    for j0 in small_j_hz:
+        if all(j > j0 + 0.5 for j, _ in g):
+            for n in range(1, 7):
+                run((*g, (j0, n)))
     best = min(fits, key=lambda r: r.bic)
     rms = float(np.sqrt(best.rss / len(x)))
     if best.multiplicity == "m":
