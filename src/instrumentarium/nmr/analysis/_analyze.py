@@ -15,7 +15,7 @@ from .multiplets import analyze_multiplet, refine_multiplet
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines
 from .treefit import select_tree
-from .ranges import fraction_inside, group_lines, integrate, proton_unit
+from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -210,6 +210,15 @@ def analyze(
     groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
     groups = [[main[i] for i in g] for g in groups]
     groups = _split_on_major_lines(groups, hz, widths, apex_h, gap_hz)
+    if nucleus in ("1H", "19F", "31P"):
+
+        def _explained(g: list[int]) -> bool:
+            hs = apex_h[g]
+            sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
+            gt = tol_hz if tol_hz is not None else max(0.4, 0.35 * float(np.median(widths[sig])))
+            return analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m"
+
+        groups = split_at_valleys(groups, pos, y0, _explained)
     bounds = []
     for g in groups:
         # limits from the range's real lines: small humps and traces at its edges would

@@ -245,8 +245,11 @@ def _key(groups) -> tuple:
 def _grow(g: list) -> list[tuple]:
     """Trees with one or two more equivalent couplings in a group (weak outer lines, overlap)."""
     grown = []
+    big = max(range(len(g)), key=lambda i: g[i][1]) if g else -1
     for k in range(len(g)):
-        for extra in (1, 2):
+        # the largest group may be a septet whose outer lines are lost in the noise (isopropyl)
+        extras = range(1, 7 - g[k][1]) if k == big and g[k][1] >= 2 else (1, 2)
+        for extra in extras:
             if g[k][1] + extra <= 6:
                 grown.append((*g[:k], (g[k][0], g[k][1] + extra), *g[k + 1 :]))
     return grown
@@ -327,8 +330,8 @@ def select_tree(
     # grow the best trees: small long-range couplings, hidden outer lines of the largest group
     seen = {_key(r.groups) for r in fits}
     grown_from: set[tuple] = set()
-    for _ in range(2):
-        bases = [r for r in sorted(fits, key=lambda r: r.bic)[:3] if _key(r.groups) not in grown_from]
+    for n_bases in (6, 3):
+        bases = [r for r in sorted(fits, key=lambda r: r.bic)[:n_bases] if _key(r.groups) not in grown_from]
         for base in bases:
             grown_from.add(_key(base.groups))
             for t in _grow(list(base.groups)):
