@@ -11,7 +11,7 @@ from ...model import Measurement, NMRAcquisition, ProcessingError
 from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 from .impurities import classify_shift, normalize_solvent
 from .journal import journal_report
-from .multiplets import analyze_multiplet, refine_multiplet
+from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines
 from .treefit import select_tree
@@ -216,6 +216,8 @@ def analyze(
             hs = apex_h[g]
             sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
             gt = tol_hz if tol_hz is not None else max(0.4, 0.35 * float(np.median(widths[sig])))
+            if symmetric_pattern(hz[sig], apex_h[sig], tol_hz=gt):
+                return True
             return analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m"
 
         groups = split_at_valleys(groups, pos, y0, _explained)

@@ -22,6 +22,7 @@ of the name come from the chosen tree, not from a tolerance on fitted values.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +137,7 @@ def fit_tree(
     points_per_hz: float,
     j_slack_hz: float = 1.0,
     min_j_hz: float = 0.2,
-    max_nfev: int = 200,
+    max_nfev: int = 100,
     max_tilt: float = 0.5,
     min_resolved: float = 0.5,
 ) -> TreeFit | None:
@@ -181,7 +182,8 @@ def fit_tree(
         sol = least_squares(lambda p: (model(p) - y) / scale, p0, bounds=(lb, ub), max_nfev=max_nfev, x_scale="jac")
     except (ValueError, np.linalg.LinAlgError):
         return None
-    rss = float(np.sum(sol.fun**2)) * scale * scale
+    # floor at 1e-6 of the height per point: noise-free data must not make every tree "perfect"
+    rss = max(float(np.sum(sol.fun**2)), 1e-12 * len(x)) * scale * scale
     w = float(sol.x[2])
     k = 7 + len(groups)
     # the same count for every tree of a range: from the picked linewidth, not the fitted one
@@ -265,7 +267,7 @@ def select_tree(
     fwhm_hz: float,
     tol_hz: float = 0.5,
     max_merge_hz: float = 1.0,
-    small_j_hz: tuple[float, ...] = (0.8, 1.4),
+    small_j_hz: tuple[float, ...] = (1.0,),
     max_lines: int = 40,
     max_span_hz: float = 80.0,
 ):
@@ -301,7 +303,7 @@ def select_tree(
     if len(x) < 8 or len(line_hz) == 0 or len(line_hz) > max_lines or np.ptp(line_hz) > max_span_hz:
         return start
     pph = 1.0 / max(float(np.median(np.abs(np.diff(x)))), 1e-9)
-    stride = max(1, int(pph * fwhm_hz / 4.0))  # four points per linewidth are enough to fit
+    stride = max(1, int(pph * fwhm_hz / 3.0))  # three points per linewidth are enough to fit
     x, y, pph = x[::stride], y[::stride], pph / stride
     f = np.asarray(line_hz, dtype=float)
     a = np.asarray(line_height, dtype=float)
@@ -313,6 +315,10 @@ def select_tree(
         for variant in [js, *_split_doubles(js, tol_hz)]:
             trees.update(contiguous_partitions(variant, max_merge_hz=max_merge_hz))
     trees.update(_binomial_starts(f, a, tol_hz))
+    if len(f) >= 2:
+        from .treegen import spacing_trees
+
+        trees.update(spacing_trees(x, y, f, fwhm_hz=fwhm_hz, tol_hz=max(0.2, 0.5 * tol_hz), n_best=4))
     if len(f) <= 3:
         trees.add(())
     fits: list[TreeFit] = []
@@ -330,7 +336,7 @@ def select_tree(
     # grow the best trees: small long-range couplings, hidden outer lines of the largest group
     seen = {_key(r.groups) for r in fits}
     grown_from: set[tuple] = set()
-    for n_bases in (6, 3):
+    for n_bases in (4, 2):
         bases = [r for r in sorted(fits, key=lambda r: r.bic)[:n_bases] if _key(r.groups) not in grown_from]
         for base in bases:
             grown_from.add(_key(base.groups))
@@ -345,6 +351,23 @@ def select_tree(
             for n in range(1, 7):
                 run((*g, (j0, n)))
     best = min(fits, key=lambda r: r.bic)
+    # equal couplings reached through different groups (a q and a t of 1.4 Hz) are one letter
+    while True:
+        g = list(best.groups)
+        merged = []
+        for i, k in itertools.combinations(range(len(g)), 2):
+            if abs(g[i][0] - g[k][0]) <= max_merge_hz:
+                rest = [h for m, h in enumerate(g) if m not in (i, k)]
+                jm = (g[i][0] * g[i][1] + g[k][0] * g[k][1]) / (g[i][1] + g[k][1])
+                merged.append(tuple(sorted([*rest, (jm, g[i][1] + g[k][1])], key=lambda h: -h[0])))
+        n_before = len(fits)
+        for t in merged:
+            if sum(n for _, n in t) <= 9 and max(n for _, n in t) <= 6:
+                run(t)
+        new_best = min(fits[n_before:], key=lambda r: r.bic, default=None)
+        if new_best is None or new_best.bic > best.bic:
+            break
+        best = new_best
     rms = float(np.sqrt(best.rss / len(x)))
     if best.multiplicity == "m":
         return start
