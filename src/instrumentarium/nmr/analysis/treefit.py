@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-from .peaks import pseudo_voigt
 
 __all__ = ["TreeFit", "fit_tree", "tree_name", "contiguous_partitions", "expand_groups"]
 
@@ -165,11 +164,40 @@ def fit_tree(
     span = max(float(sum(j * n for j, n in groups)), 1.0)
     j0 = np.array([float(j) for j, _ in groups])
 
-    def model(p: np.ndarray) -> np.ndarray:
-        c, amp, w, eta, tilt, b0, b1 = p[:7]
+    def parts(p: np.ndarray):
+        c, amp, w, eta, tilt = p[:5]
         pos = c + sg @ p[7:]
-        h = amp * wt * (1.0 + tilt * (pos - c) / span)
-        return b0 + b1 * (x - c) / span + np.sum(pseudo_voigt(x[None, :], pos[:, None], h[:, None], w, eta), axis=0)
+        rel = (pos - c) / span
+        h = amp * wt * (1.0 + tilt * rel)
+        d = (x[None, :] - pos[:, None]) / (0.5 * w)
+        lor = 1.0 / (1.0 + d * d)
+        gau = np.exp(-np.log(2.0) * d * d)
+        return c, amp, w, eta, tilt, rel, h, d, lor, gau
+
+    def resid(p: np.ndarray) -> np.ndarray:
+        c, _, _, eta, _, _, h, _, lor, gau = parts(p)
+        m = p[5] + p[6] * (x - c) / span + h @ (eta * lor + (1.0 - eta) * gau)
+        return (m - y) / scale
+
+    def jac(p: np.ndarray) -> np.ndarray:
+        c, amp, w, eta, tilt, rel, h, d, lor, gau = parts(p)
+        pv = eta * lor + (1.0 - eta) * gau
+        # derivatives of each line's shape with respect to its position and the width
+        dpos = (eta * lor * lor * 2.0 * d + (1.0 - eta) * gau * 2.0 * np.log(2.0) * d) / (0.5 * w)
+        dw = (eta * lor * lor + (1.0 - eta) * gau * np.log(2.0)) * 2.0 * d * d / w
+        hd = h[:, None] * dpos
+        cols = [
+            hd.sum(axis=0) - p[6] / span,
+            (wt * (1.0 + tilt * rel)) @ pv,
+            h @ dw,
+            h @ (lor - gau),
+            (amp * wt * rel) @ pv,
+            np.ones_like(x),
+            (x - c) / span,
+        ]
+        dh_dj = (amp * wt * tilt / span)[:, None] * sg  # (lines, groups)
+        cols += list((sg.T @ hd) + dh_dj.T @ pv)
+        return np.stack(cols, axis=1) / scale
 
     amp0 = scale / float(np.max(wt))
     lo_j = np.maximum(min_j_hz, j0 - j_slack_hz)
@@ -179,17 +207,17 @@ def fit_tree(
     ub = np.array([center_hz + 1.5, 10 * scale, max(3.0 * fwhm_hz, 1.0), 1.0, max_tilt, 0.1 * scale, 0.1 * scale, *hi_j])
     p0 = np.clip(p0, lb + 1e-9, ub - 1e-9)
     try:
-        sol = least_squares(lambda p: (model(p) - y) / scale, p0, bounds=(lb, ub), max_nfev=max_nfev, x_scale="jac")
+        sol = least_squares(resid, p0, jac=jac, bounds=(lb, ub), max_nfev=max_nfev, x_scale="jac")
     except (ValueError, np.linalg.LinAlgError):
         return None
     # floor at 1e-6 of the height per point: noise-free data must not make every tree "perfect"
     rss = max(float(np.sum(sol.fun**2)), 1e-12 * len(x)) * scale * scale
     w = float(sol.x[2])
+    js = sol.x[7:]
     k = 7 + len(groups)
     # the same count for every tree of a range: from the picked linewidth, not the fitted one
     n_eff = max(len(x) / max(points_per_hz * fwhm_hz, 1.0), k + 2.0)
     bic = n_eff * np.log(max(rss, 1e-300) / len(x)) + k * np.log(n_eff)
-    js = sol.x[7:]
     if np.any(js < min_resolved * w):
         return None  # a coupling much smaller than the linewidth is broadening, not a splitting
     out = sorted(((float(j), n) for j, n in zip(js, counts)), key=lambda g: -g[0])
@@ -270,6 +298,7 @@ def select_tree(
     small_j_hz: tuple[float, ...] = (1.0,),
     max_lines: int = 40,
     max_span_hz: float = 80.0,
+    max_rel_rms: float = 0.08,
 ):
     """Choose the coupling tree of one range by lineshape fit and BIC.
 
@@ -291,10 +320,14 @@ def select_tree(
         Starting values of small (long-range) couplings tried on top of each tree.
     max_lines, max_span_hz
         Larger ranges (overlapped signals, strongly coupled systems) keep ``start``.
+    max_rel_rms
+        The best tree's rms residual, as a fraction of the range's tallest point, above
+        which the range is reported as ``m`` (no first-order tree explains it).
 
     Returns
     -------
-    :class:`~.multiplets.MultipletFit` of the chosen tree; ``start`` when nothing fits.
+    :class:`~.multiplets.MultipletFit` of the chosen tree, ``m`` when the best tree leaves
+    more than ``max_rel_rms`` unexplained; ``start`` when nothing could be fitted.
     """
     from .multiplets import MultipletFit
 
@@ -369,6 +402,7 @@ def select_tree(
             break
         best = new_best
     rms = float(np.sqrt(best.rss / len(x)))
-    if best.multiplicity == "m":
-        return start
+    if best.multiplicity == "m" or rms > max_rel_rms * float(np.max(np.abs(y))):
+        # no tree explains the range (overlap, strong coupling): an honest "m"
+        return MultipletFit("m", (), (), center0, float("nan"))
     return MultipletFit(best.multiplicity, best.j_hz, best.all_j_hz, best.center_hz, rms)
