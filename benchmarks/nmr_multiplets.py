@@ -29,11 +29,15 @@ D16_SETS = ("artemisin", "borohydride", "cyclopropanes", "geraniol", "menthol", 
 
 def cases():
     for name in D16_SETS:
-        yield f"d16 {name}", (lambda n=name: jcamp_processed(D16 / n / "1h.jdx")), (
-            lambda n=name: d16_rows(D16 / n / "1h.jdx")
+        yield (
+            f"d16 {name}",
+            (lambda n=name: jcamp_processed(D16 / n / "1h.jdx")),
+            (lambda n=name: d16_rows(D16 / n / "1h.jdx")),
         )
-    yield "d05 menthol", (lambda: bruker_processed(D05 / "AN-menthol/10/pdata/1")), (
-        lambda: nmredata_rows(D05 / "compound1.nmredata.sdf")
+    yield (
+        "d05 menthol",
+        (lambda: bruker_processed(D05 / "AN-menthol/10/pdata/1")),
+        (lambda: nmredata_rows(D05 / "compound1.nmredata.sdf")),
     )
 
 

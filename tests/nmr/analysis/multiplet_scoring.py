@@ -93,8 +93,15 @@ class Row:
 
 def d16_rows(path: Path) -> list[Row]:
     return [
-        Row(r["label"], r["center"], min(r["start"], r["stop"]), max(r["start"], r["stop"]), r["multiplicity"],
-            tuple(r["j"]), per_letter=False)
+        Row(
+            r["label"],
+            r["center"],
+            min(r["start"], r["stop"]),
+            max(r["start"], r["stop"]),
+            r["multiplicity"],
+            tuple(r["j"]),
+            per_letter=False,
+        )
         for r in observed_multiplets(path)
     ]
 
@@ -168,7 +175,9 @@ def format_table(name: str, rows: list[Row]) -> str:
         pj = " ".join(f"{j:.2f}" for j in r.js)
         oj = " ".join(f"{j:.2f}" for j in r.ours_js)
         oc = f"{r.ours_mult:8s}" if r.ours_center is not None else f"{'-':8s}"
-        out.append(f"{name:12s} {r.label[:8]:8s} {r.center:7.3f} {r.mult:8s} {pj[:28]:28s} {oc} {oj[:22]:22s} {r.status}")
+        out.append(
+            f"{name:12s} {r.label[:8]:8s} {r.center:7.3f} {r.mult:8s} {pj[:28]:28s} {oc} {oj[:22]:22s} {r.status}"
+        )
     s, c, n = totals(rows)
     out.append(f"{name}: letters+J {s}/{n}, couplings only {c}/{n}")
     return "\n".join(out)

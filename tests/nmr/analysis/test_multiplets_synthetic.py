@@ -85,7 +85,7 @@ def test_roof_effect_of_an_ab_system() -> None:
         c = nu0 + sign * d / 2
         lines.append(((c + sign * j / 2) / MHZ, 1.0 - s2t))  # outer line
         lines.append(((c - sign * j / 2) / MHZ, 1.0 + s2t))  # inner line
-    a = analyze(_spectrum(lines + [(1.0, 2.0)]))
+    a = analyze(_spectrum([*lines, (1.0, 2.0)]))
     for delta in ((nu0 + dnu / 2) / MHZ, (nu0 - dnu / 2) / MHZ):
         mp = _near(a, delta)
         assert mp.multiplicity == "d"

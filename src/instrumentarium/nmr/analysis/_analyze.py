@@ -14,8 +14,8 @@ from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines
-from .treefit import select_tree
 from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
+from .treefit import select_tree
 
 __all__ = ["analyze", "spectrum_arrays"]
 

@@ -129,7 +129,7 @@ def split_at_valleys(
         best = None
         tops = [float(y[int(np.clip(round(position[k]), 0, len(y) - 1))]) for k in g]
         for i in range(1, len(g)):
-            i0, i1 = sorted((int(round(position[g[i - 1]])), int(round(position[g[i]]))))
+            i0, i1 = sorted((round(float(position[g[i - 1]])), round(float(position[g[i]]))))
             if i1 - i0 < 2:
                 continue
             ratio = float(np.min(y[i0 : i1 + 1])) / max(min(max(tops[:i]), max(tops[i:])), 1e-300)

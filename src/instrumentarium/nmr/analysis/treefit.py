@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-
 __all__ = ["TreeFit", "fit_tree", "tree_name", "contiguous_partitions", "expand_groups"]
 
 _LETTER = {1: "d", 2: "t", 3: "q", 4: "quint", 5: "sext", 6: "sept"}
@@ -204,7 +203,9 @@ def fit_tree(
     hi_j = j0 + j_slack_hz
     p0 = np.array([center_hz, amp0, fwhm_hz, 0.7, 0.0, 0.0, 0.0, *j0])
     lb = np.array([center_hz - 1.5, 0.0, 0.15, 0.0, -max_tilt, -0.1 * scale, -0.1 * scale, *lo_j])
-    ub = np.array([center_hz + 1.5, 10 * scale, max(3.0 * fwhm_hz, 1.0), 1.0, max_tilt, 0.1 * scale, 0.1 * scale, *hi_j])
+    ub = np.array(
+        [center_hz + 1.5, 10 * scale, max(3.0 * fwhm_hz, 1.0), 1.0, max_tilt, 0.1 * scale, 0.1 * scale, *hi_j]
+    )
     p0 = np.clip(p0, lb + 1e-9, ub - 1e-9)
     try:
         sol = least_squares(resid, p0, jac=jac, bounds=(lb, ub), max_nfev=max_nfev, x_scale="jac")
@@ -247,9 +248,7 @@ def _binomial_starts(f: np.ndarray, a: np.ndarray, tol: float) -> list[tuple[tup
 
 
 def _first_order_starts(f, a, start, tol: float) -> list[list[float]]:
-    from .multiplets import analyze_multiplet
-
-    from .multiplets import _peel
+    from .multiplets import _peel, analyze_multiplet
 
     starts: list[list[float]] = []
     if start is not None and start.all_j_hz:
