@@ -298,6 +298,7 @@ def select_tree(
     max_lines: int = 40,
     max_span_hz: float = 80.0,
     max_rel_rms: float = 0.08,
+    min_points: float = 4.0,
 ):
     """Choose the coupling tree of one range by lineshape fit and BIC.
 
@@ -319,6 +320,8 @@ def select_tree(
         Starting values of small (long-range) couplings tried on top of each tree.
     max_lines, max_span_hz
         Larger ranges (overlapped signals, strongly coupled systems) keep ``start``.
+    min_points
+        The smallest coupling reported, in data points of the spectrum (digital resolution).
     max_rel_rms
         The best tree's rms residual, as a fraction of the range's tallest point, above
         which the range is reported as ``m`` (no first-order tree explains it).
@@ -335,6 +338,8 @@ def select_tree(
     if len(x) < 8 or len(line_hz) == 0 or len(line_hz) > max_lines or np.ptp(line_hz) > max_span_hz:
         return start
     pph = 1.0 / max(float(np.median(np.abs(np.diff(x)))), 1e-9)
+    # a splitting of fewer than ``min_points`` data points is not resolved by the digitisation
+    min_j = max(0.2, min_points / pph)
     stride = max(1, int(pph * fwhm_hz / 3.0))  # three points per linewidth are enough to fit
     x, y, pph = x[::stride], y[::stride], pph / stride
     f = np.asarray(line_hz, dtype=float)
@@ -356,7 +361,9 @@ def select_tree(
     fits: list[TreeFit] = []
 
     def run(groups) -> None:
-        r = fit_tree(x, y, groups, center_hz=center0, fwhm_hz=fwhm_hz, points_per_hz=pph)
+        r = fit_tree(x, y, groups, center_hz=center0, fwhm_hz=fwhm_hz, points_per_hz=pph, min_j_hz=min_j)
+        if r is not None and min(r.j_hz, default=np.inf) <= min_j + 0.01:
+            r = None  # pushed against the smallest resolvable coupling: not a splitting
         if r is not None:
             fits.append(r)
 
