@@ -26,7 +26,7 @@ from pathlib import Path
 
 from nmr_realdata import nmredata_multiplets, observed_multiplets
 
-__all__ = ["Row", "letters", "expand", "score", "d16_rows", "nmredata_rows", "format_table"]
+__all__ = ["Row", "letters", "expand", "score", "d16_rows", "nmredata_rows", "format_table", "j_errors", "totals"]
 
 _COUNT = {"s": 0, "d": 1, "t": 2, "q": 3, "quint": 4, "sext": 5, "sept": 6}
 _SPELL = [("hept", "sept"), ("sept", "sept"), ("quint", "quint"), ("sext", "sext"), ("p", "quint"), ("h", "sext")]
@@ -168,6 +168,17 @@ def totals(rows: list[Row]) -> tuple[int, int, int]:
     return sum(r.string_ok for r in scored), sum(r.coupling_ok for r in scored), len(scored)
 
 
+def j_errors(rows: list[Row]) -> list[float]:
+    """Largest |J(ours) - J(published)| (Hz) of every row whose couplings match."""
+    out = []
+    for r in rows:
+        if r.coupling_ok:
+            pub = expand(r.mult, r.js, per_letter=r.per_letter)
+            ours = expand(r.ours_mult, r.ours_js, per_letter=True)
+            out.append(max((abs(a - b) for a, b in zip(pub, ours)), default=0.0))
+    return out
+
+
 def format_table(name: str, rows: list[Row]) -> str:
     head = f"{'set':12s} {'label':8s} {'ppm':>7s} {'pub':8s} {'published J':28s} {'ours':8s} {'our J':22s} status"
     out = [head]
@@ -179,5 +190,7 @@ def format_table(name: str, rows: list[Row]) -> str:
             f"{name:12s} {r.label[:8]:8s} {r.center:7.3f} {r.mult:8s} {pj[:28]:28s} {oc} {oj[:22]:22s} {r.status}"
         )
     s, c, n = totals(rows)
-    out.append(f"{name}: letters+J {s}/{n}, couplings only {c}/{n}")
+    errs = j_errors(rows)
+    worst = f", worst J error {max(errs):.2f} Hz (mean {sum(errs) / len(errs):.2f})" if errs else ""
+    out.append(f"{name}: letters+J {s}/{n}, couplings only {c}/{n}{worst}")
     return "\n".join(out)
