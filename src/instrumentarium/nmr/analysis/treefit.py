@@ -299,6 +299,7 @@ def select_tree(
     max_span_hz: float = 80.0,
     max_rel_rms: float = 0.08,
     min_points: float = 4.0,
+    good_rel_rms: float = 0.03,
 ):
     """Choose the coupling tree of one range by lineshape fit and BIC.
 
@@ -320,6 +321,9 @@ def select_tree(
         Starting values of small (long-range) couplings tried on top of each tree.
     max_lines, max_span_hz
         Larger ranges (overlapped signals, strongly coupled systems) keep ``start``.
+    good_rel_rms
+        When no tree from the line analysis leaves less than this fraction of the tallest
+        point unexplained, trees from the spacings (:mod:`.treegen`) are tried too.
     min_points
         The smallest coupling reported, in data points of the spectrum (digital resolution).
     max_rel_rms
@@ -352,10 +356,6 @@ def select_tree(
         for variant in [js, *_split_doubles(js, tol_hz)]:
             trees.update(contiguous_partitions(variant, max_merge_hz=max_merge_hz))
     trees.update(_binomial_starts(f, a, tol_hz))
-    if len(f) >= 2:
-        from .treegen import spacing_trees
-
-        trees.update(spacing_trees(x, y, f, fwhm_hz=fwhm_hz, tol_hz=max(0.2, 0.5 * tol_hz), n_best=4))
     if len(f) <= 3:
         trees.add(())
     fits: list[TreeFit] = []
@@ -369,6 +369,15 @@ def select_tree(
 
     for t in trees:
         run(t)
+    ymax = float(np.max(np.abs(y))) or 1.0
+    good = [r for r in fits if np.sqrt(r.rss / len(x)) <= good_rel_rms * ymax]
+    if len(f) >= 2 and not good:
+        # the line analysis explains the range poorly: trees from the spacings and the width
+        from .treegen import spacing_trees
+
+        for t in spacing_trees(x, y, f, fwhm_hz=fwhm_hz, tol_hz=max(0.2, 0.5 * tol_hz), n_best=4):
+            if t not in trees:
+                run(t)
     if not fits:
         return start
     fits.sort(key=lambda r: r.bic)
