@@ -133,3 +133,22 @@ def test_split_at_valleys_only_when_unexplained() -> None:
     y = sum(1.0 / (1.0 + ((i - p) / 1.5) ** 2) for p in pos)
     assert split_at_valleys([[0, 1, 2, 3]], pos, y, lambda g: len(g) <= 2, min_lines=2) == [[0, 1], [2, 3]]
     assert split_at_valleys([[0, 1, 2, 3]], pos, y, lambda g: True, min_lines=2) == [[0, 1, 2, 3]]
+
+
+def test_fit_tree_analytic_jacobian_matches_finite_differences(monkeypatch: pytest.MonkeyPatch) -> None:
+    import instrumentarium.nmr.analysis.treefit as tf
+
+    seen = {}
+    real = tf.least_squares
+
+    def spy(fun, p0, jac=None, **kw):
+        seen.update(fun=fun, jac=jac, p0=p0)
+        return real(fun, p0, jac=jac, **kw)
+
+    monkeypatch.setattr(tf, "least_squares", spy)
+    x = np.linspace(-20, 20, 400)
+    tf.fit_tree(x, np.exp(-(x**2) / 10), ((7.0, 2), (3.0, 1)), center_hz=0.3, fwhm_hz=1.0, points_per_hz=10)
+    p = seen["p0"] + np.array([0.1, 0.05, 0.1, -0.1, 0.2, 0.01, 0.02, 0.1, -0.1])
+    eye = 1e-6 * np.eye(len(p))
+    numeric = np.stack([(seen["fun"](p + e) - seen["fun"](p - e)) / 2e-6 for e in eye], axis=1)
+    assert np.allclose(seen["jac"](p), numeric, atol=1e-6)
