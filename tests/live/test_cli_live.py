@@ -54,3 +54,58 @@ def test_acquire_cli_writes_the_run_and_a_processed_file(tmp_path):
     listed = subprocess.run([sys.executable, "-m", "instrumentarium", "search", "--technique", "xrd", "--json"],
                             env=env, capture_output=True, text=True, timeout=60)
     assert [row["id"] for row in json.loads(listed.stdout)] == [summary["catalog_id"]]
+
+
+def test_acquire_processes_the_finished_run_once(tmp_path, monkeypatch):
+    """The finished run is processed once: the catalog's ingest makes the stored .nxs and
+    processed.nxs is that file; only the live frames are processed besides."""
+    from click.testing import CliRunner
+
+    from instrumentarium.cli import main
+    from instrumentarium.live import processing as live_processing
+    from instrumentarium.pipeline import Recipe
+
+    monkeypatch.setenv("INSTRUMENTARIUM_HOME", str(tmp_path / "home"))
+    calls = {"all": 0, "live": 0}
+    run, live_process = Recipe.run, live_processing.process
+
+    def counting_run(self, m, *args, **kwargs):
+        calls["all"] += 1
+        return run(self, m, *args, **kwargs)
+
+    def counting_live(*args, **kwargs):
+        calls["live"] += 1
+        return live_process(*args, **kwargs)
+
+    monkeypatch.setattr(Recipe, "run", counting_run)
+    monkeypatch.setattr(live_processing, "process", counting_live)
+    res = CliRunner().invoke(main, ["acquire", "--driver", "sim-xrd", "--chunk-time", "0", "--seed", "3", "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert calls["live"] >= 1
+    assert calls["all"] - calls["live"] == 1  # was 2: once for processed.nxs, again in the ingest
+    processed = ins.load(summary["processed"])
+    with ins.catalog.Catalog() as cat:
+        stored = cat.nxs_path(summary["catalog_id"])
+    assert processed == ins.load(stored)
+    assert [p.step for p in processed.provenance][:1] == ["xrd.background"]
+    assert "analysis" in processed.results  # the ingest's analysis comes with it
+    # the run folder the catalog hashed is unchanged: ingesting it again does nothing
+    again = CliRunner().invoke(main, ["ingest", summary["folder"], "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["unchanged"] == 1
+
+
+def test_acquire_without_catalog_processes_once(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from instrumentarium.cli import main
+
+    monkeypatch.setenv("INSTRUMENTARIUM_HOME", str(tmp_path / "home"))
+    out = tmp_path / "result.nxs"
+    res = CliRunner().invoke(main, ["acquire", "--driver", "sim-xrd", "--chunk-time", "0", "--no-catalog",
+                                    "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["catalog_id"] is None and summary["processed"] == str(out)
+    assert not out.is_symlink() and ins.load(out).technique == "xrd"

@@ -117,10 +117,62 @@ def test_xrd_phase_decisions(client, store) -> None:
     r = client.post("/api/measurements/7/corrections/phases", json=body)
     assert r.status_code == 201
     assert store.get(7)["phases"] == ["Quartz"]
-    assert client.get("/api/measurements", params={"phase": "halite"}).json()["total"] == 3  # not 7 any more
+    # halite was a candidate of the three hand-made demo patterns; the sand's search-match left it out
+    assert client.get("/api/measurements", params={"phase": "halite"}).json()["total"] == 2
+    d = client.get("/api/measurements/7").json()
+    assert any("not recomputed" in w for w in d["warnings"])  # no reference ids: nothing to refit
     r = client.post("/api/measurements/1/corrections/phases", json={"accepted": ["Quartz"], "rejected": []})
     assert r.status_code == 422
     assert "xrd data" in r.json()["detail"]
+
+
+def _phases(client, mid: int) -> dict[str, dict]:
+    return {c["name"]: c for c in client.get(f"/api/measurements/{mid}").json()["phase_candidates"]}
+
+
+def test_rejecting_a_phase_refits_the_weight_fractions(client, store) -> None:
+    """The demo sand (quartz 60, calcite 30, corundum 10 wt %, identified by search-match): reject
+    corundum and the new run's phases and weight fractions come from quartz and calcite only."""
+    sand = 10
+    before = _phases(client, sand)
+    accepted = {n: c for n, c in before.items() if c["accepted"]}
+    assert set(accepted) == {"Quartz", "Calcite", "Corundum"}
+    assert sum(c["weight_fraction"] for c in accepted.values()) == pytest.approx(1.0, abs=2e-3)
+    assert accepted["Corundum"]["weight_fraction"] == pytest.approx(0.10, abs=0.02)
+    assert not before["Halite"]["accepted"]  # a runner-up candidate, not accepted by default
+    corundum = accepted["Corundum"]["reference_id"]
+    keep = [accepted["Quartz"]["reference_id"], accepted["Calcite"]["reference_id"]]
+
+    r = client.post(f"/api/measurements/{sand}/corrections/phases", json={"accepted": keep, "rejected": [corundum]})
+    assert r.status_code == 201, r.text
+    assert r.json()["step"] == "web.xrd_phases"
+    d = client.get(f"/api/measurements/{sand}").json()
+    last = d["provenance"][-1]
+    assert last["step"] == "web.xrd_phases" and last["manual"] is True
+    assert last["parameters"] == {"accepted": keep, "rejected": [corundum]}
+    assert last["decisions"]["accepted_ids"] == keep and last["decisions"]["rejected_ids"] == [corundum]
+    phases = next(t for t in d["results"] if t["name"] == "phases")
+    names = [row[phases["columns"].index("name")] for row in phases["rows"]]
+    wf = {n: row[phases["columns"].index("weight_fraction")] for n, row in zip(names, phases["rows"])}
+    assert set(wf) == {"Quartz", "Calcite"}
+    assert sum(wf.values()) == pytest.approx(1.0, abs=2e-3)
+    # renormalised: about 60:30 of what is left, i.e. 2:1
+    assert wf["Quartz"] / wf["Calcite"] == pytest.approx(2.0, rel=0.15)
+    assert wf["Quartz"] > accepted["Quartz"]["weight_fraction"] + 0.03
+    after = _phases(client, sand)
+    assert not after["Corundum"]["accepted"] and after["Corundum"]["weight_fraction"] is None
+    assert store.get(sand)["phases"] == ["Quartz", "Calcite"]
+    assert {s["name"] for s in client.get(f"/api/measurements/{sand}/plot").json()["sticks"]} == {"Quartz", "Calcite"}
+    assert client.get("/api/measurements", params={"phase": "corundum"}).json()["total"] == 0
+
+    # accept it again (by name this time): back to three phases
+    r = client.post(f"/api/measurements/{sand}/corrections/phases", json={"accepted": ["Corundum"], "rejected": []})
+    assert r.status_code == 201, r.text
+    again = {n: c["weight_fraction"] for n, c in _phases(client, sand).items() if c["accepted"]}
+    assert again == pytest.approx({n: c["weight_fraction"] for n, c in accepted.items()}, abs=0.01)
+
+    r = client.post(f"/api/measurements/{sand}/corrections/phases", json={"accepted": ["Unobtainium"]})
+    assert r.status_code == 422 and "no phase named 'Unobtainium'" in r.json()["detail"]
 
 
 @pytest.mark.parametrize(("url", "status"), [

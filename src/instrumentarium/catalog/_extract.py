@@ -5,7 +5,8 @@ It reads them by duck typing on their plain JSON form (:func:`instrumentarium.mo
 
 - a record with ``ppm`` or ``two_theta_deg`` (or ``position`` + ``unit``) is a **peak**;
 - a record with ``multiplicity`` (or ``center_ppm`` and ``j_hz``) is a **multiplet**;
-- a record with ``weight_fraction``, or ``formula`` and a name, is a **phase**;
+- a record with ``weight_fraction``, or ``formula`` and a name, is a **phase**; where a result
+  quantifies some of its phases (search-match), the unquantified ones are runners-up and not indexed;
 - a finite scalar number at the top level of a result record is a **metric**
   (``analysis.noise``, ``qc.snr``...), and a short string there a textual metric.
 
@@ -174,7 +175,13 @@ def result_rows(results: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     for name, value in results.items():
         plain = to_plain(value)
         rows["results"].append({"result": name, "type_name": _type_name(value), "data": plain})
-        _walk(plain, rows, name)
+        found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in rows}
+        _walk(plain, found, name)
+        if any(r["weight_fraction"] is not None for r in found["phases"]):
+            # a search-match result: the quantified phases are the ones present, the rest runners-up
+            found["phases"] = [r for r in found["phases"] if r["weight_fraction"] is not None]
+        for kind, extracted in found.items():
+            rows[kind].extend(extracted)
         # a single peak or phase record is not also a metric; an analysis summary is
         if not (isinstance(plain, dict) and _is_row_record(plain)):
             rows["metrics"].extend(_metrics(name, plain))

@@ -40,7 +40,8 @@ def _make_driver(name: str, options: dict[str, Any]) -> Any:
 @click.option("--folder", type=click.Path(path_type=Path), default=None,
               help="Run folder (default: a new one under $INSTRUMENTARIUM_HOME/runs).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Also write the processed result to this .nxs (default: beside the run).")
+              help="Also write the processed result to this .nxs (default: processed.nxs in the run "
+                   "folder, a link to the catalog's file when the run is catalogued).")
 @click.option("--db", default=None, help="Catalog URL (default: the catalog in $INSTRUMENTARIUM_HOME).")
 @click.option("--no-catalog", is_flag=True, help="Do not put the result into the catalog.")
 @json_option
@@ -49,7 +50,7 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
             step: float | None, chunk_time: float | None, cifs: tuple[Path, ...], seed: int | None, folder: Path | None,
             output: Path | None, db: str | None, no_catalog: bool, as_json: bool) -> None:
     """Acquire a measurement, processing it live; the data are on disk as they arrive."""
-    from ..formats import save
+    from ..formats import load, save
     from ..live import LiveProcessor, default_run_folder, run_acquisition
     from ..pipeline import process
 
@@ -73,16 +74,28 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
                        err=True)
 
     result = run_acquisition(driver, folder=run_folder, consumers=[LiveProcessor(show, min_interval_s=1.0)])
-    processed = None
-    nxs = None
-    if result.measurement is not None:
+    processed, nxs, catalog_id, stored, failure = None, None, None, None, None
+    if not no_catalog and result.n_events > 0:
+        # one processing pass feeds both: the catalog's ingest processes and analyses the run
+        # into its store, and processed.nxs is that file (a link, so the run folder the
+        # catalog hashed is unchanged and a later ingest finds it unchanged)
         try:
-            processed = process(result.measurement)
-        except InstrumentariumError as exc:  # keep the raw data; say why it is unprocessed
-            processed = result.measurement.with_warning(f"not processed: {exc}")
+            catalog_id, stored = _catalog_add(result.folder, db, with_nxs=True)
+        except click.ClickException as exc:
+            failure = exc
+    if result.measurement is not None:
         nxs = output or (result.folder / "processed.nxs")
-        save(processed, nxs)
-    catalog_id = None if no_catalog or result.n_events == 0 else _catalog_add(result.folder, db)
+        if stored is not None:
+            _place(stored, nxs, link=output is None)
+            processed = load(nxs)
+        else:
+            try:
+                processed = process(result.measurement)
+            except InstrumentariumError as exc:  # keep the raw data; say why it is unprocessed
+                processed = result.measurement.with_warning(f"not processed: {exc}")
+            save(processed, nxs)
+    if failure is not None:
+        raise failure
     summary = {
         "run_uid": result.uid, "driver": driver.name, "folder": str(result.folder),
         "exit_status": result.exit_status, "events": result.n_events, "acquisition_s": round(result.duration_s, 3),
@@ -101,15 +114,44 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
             click.echo(f"catalog id: {catalog_id}")
 
 
-def _catalog_add(dataset: Path, db: str | None, catalog: Any = None) -> int | None:
-    """Ingest a dataset (a run folder, a vendor file or folder) into the catalog; its id."""
-    from ..catalog import ingest
+def _catalog_add(dataset: Path, db: str | None, catalog: Any = None, *, with_nxs: bool = False) -> Any:
+    """Ingest a dataset (a run folder, a vendor file or folder) into the catalog; its id.
 
-    summary = ingest([dataset], catalog=catalog, url=None if catalog is not None else db)
-    if summary.failures:
-        raise click.ClickException(f"{dataset}: not catalogued: {summary.failures[0].get('error', '?')}")
-    ids = summary.measurement_ids
-    return ids[0] if ids else None
+    With ``with_nxs``: ``(id, path of the processed .nxs in the catalog's store)``.
+    """
+    from ..catalog import Catalog, ingest
+
+    own = catalog is None and with_nxs
+    cat = Catalog(db) if own else catalog
+    try:
+        summary = ingest([dataset], catalog=cat, url=None if cat is not None else db)
+        if summary.failures:
+            raise click.ClickException(f"{dataset}: not catalogued: {summary.failures[0].get('error', '?')}")
+        ids = summary.measurement_ids
+        mid = ids[0] if ids else None
+        if not with_nxs:
+            return mid
+        return mid, (cat.nxs_path(mid) if mid is not None else None)
+    finally:
+        if own:
+            cat.close()
+
+
+def _place(stored: Path, target: Path, *, link: bool) -> None:
+    """Put the catalog's processed file at ``target``: a symbolic link inside the run folder
+    (files under it would change the dataset), a copy elsewhere or where links are refused."""
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink() or target.exists():
+        target.unlink()
+    if link:
+        try:
+            target.symlink_to(Path(stored).resolve())
+            return
+        except OSError:
+            pass
+    shutil.copyfile(stored, target)
 
 
 @click.command()

@@ -82,26 +82,44 @@ def _split(values: str | None) -> list[str] | None:
     "--monochromator", "mono", type=float, default=0.0, show_default=True,
     help="Monochromator 2θ (deg) for the polarisation factor, e.g. 26.6 for graphite with Cu.",
 )
+@click.option(
+    "--only", "only", type=int, multiple=True, metavar="ID",
+    help="Do not search: quantify exactly these reference ids (repeat the option; main phase first).",
+)
+@click.option(
+    "--reject", "reject", type=int, multiple=True, metavar="ID",
+    help="A reference id ruled out (with its duplicates); repeat the option for several.",
+)
 @json_option
 @handle_errors
 def identify_cmd(
     pattern: Path, elements: str | None, exclude: str | None, db: str | None, max_phases: int, mono: float,
-    as_json: bool,
+    only: tuple[int, ...], reject: tuple[int, ...], as_json: bool,
 ) -> None:
-    """Identify the crystalline phases in PATTERN and estimate their weight fractions (RIR)."""
+    """Identify the crystalline phases in PATTERN and estimate their weight fractions (RIR).
+
+    With --only, the given reference phases are fitted as they are (no search); the ids are
+    those of the ``ref id`` column of an earlier run.
+    """
     from ..formats import read
     from ..model import to_plain
-    from ..xrd.phases import identify
+    from ..xrd.phases import identify, quantify
 
     m = read(pattern)
     if isinstance(m, list):
         m = m[0]
     if db is not None and not Path(db).exists():
         raise click.ClickException(f"{db}: no such reference database; build one with 'xrd refdb build DIR'")
-    result = identify(
-        m, elements=_split(elements), exclude=_split(exclude), db=db, max_phases=max_phases,
-        monochromator_two_theta_deg=mono,
-    )
+    if only and (reject or elements or exclude):
+        raise click.UsageError("--only quantifies the given phases; it cannot be combined with "
+                               "--reject, --elements or --exclude")
+    if only:
+        result = quantify(m, list(only), db=db, monochromator_two_theta_deg=mono)
+    else:
+        result = identify(
+            m, elements=_split(elements), exclude=_split(exclude), db=db, max_phases=max_phases,
+            monochromator_two_theta_deg=mono, reject=list(reject),
+        )
     if as_json:
         out = to_plain(result)
         out["phases"] = [

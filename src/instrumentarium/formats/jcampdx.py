@@ -375,7 +375,7 @@ class ObservedMultiplet:
     j_hz: tuple[float, ...] = ()
 
 
-_ROW = re.compile(r"\(([^()]*)\)")
+_ROW = re.compile(r"^[ \t]*\((.*)\)[ \t]*$", re.MULTILINE)  # one row a line; labels may hold "(t)"
 
 
 def parse_observed_multiplets(ldrs: Mapping[str, Any] | JcampBlock) -> tuple[ObservedMultiplet, ...]:

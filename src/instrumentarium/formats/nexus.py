@@ -7,6 +7,8 @@ Layout (see ``docs/nexus-layout.md``)::
     /entry/data             NXdata   @signal="signal" @axes=[...] @<axis>_indices
     /entry/data/signal      real part (or the real/integer signal)  @units
     /entry/data/signal_imaginary   imaginary part, complex data only
+    /entry/data/signal_errors      one-σ uncertainties of the signal, when known (NeXus
+                                   ``<field>_errors`` convention)
     /entry/data/<axis>      one dataset per axis  @units @long_name
     /entry/instrument       NXinstrument (vendor, model, serial, name, software)
     /entry/sample           NXsample (name, description, chemical_formula)
@@ -98,7 +100,7 @@ def _write_fields(group: h5py.Group, obj: Any, rename: dict[str, str] | None = N
 def _axis_names(axes: tuple[Axis, ...]) -> list[str]:
     names: list[str] = []
     for i, a in enumerate(axes):
-        base = a.name if a.name not in ("signal", "signal_imaginary") else f"{a.name}_axis"
+        base = a.name if a.name not in ("signal", "signal_imaginary", "signal_errors") else f"{a.name}_axis"
         names.append(base if base not in names else f"{base}_{i}")
     return names
 
@@ -190,6 +192,10 @@ def _write(f: h5py.File, m: Measurement, recipe: Any) -> None:
             "signal_imaginary", data=signal.imag, compression="gzip" if real.size > 4096 else None
         )
         ds.attrs["complex"] = "real part; imaginary part in signal_imaginary"
+    if m.signal_errors is not None:
+        err = data.create_dataset("signal_errors", data=m.signal_errors,
+                                  compression="gzip" if real.size > 4096 else None)
+        err.attrs["units"] = m.signal_unit
     for i, (axis, name) in enumerate(zip(m.axes, names, strict=True)):
         data.attrs[f"{name}_indices"] = i
         a = data.create_dataset(name, data=axis.values)
@@ -289,6 +295,7 @@ def load(path: str | os.PathLike[str]) -> Measurement:
             if "signal_imaginary" in data:
                 signal = signal + 1j * np.asarray(data["signal_imaginary"][()])
             signal = signal.astype(np.dtype(meta["signal_dtype"]), copy=False)
+            errors = np.asarray(data["signal_errors"][()], float) if "signal_errors" in data else None
             axes = tuple(
                 Axis(a["name"], a["unit"], np.asarray(data[a["dataset"]][()])) for a in meta["axes"]
             )
@@ -324,6 +331,7 @@ def load(path: str | os.PathLike[str]) -> Measurement:
         provenance=tuple(steps),
         results=results,
         warnings=tuple(meta["warnings"]),
+        signal_errors=errors,
     )
 
 

@@ -49,9 +49,14 @@ class Measurement:
         Typed analysis results by name (a registered record or a tuple of them).
     warnings
         Suspicious-but-usable conditions found while reading or processing.
+    signal_errors
+        One standard deviation of each signal value, same shape as ``signal``, when
+        the file gives them (e.g. the e.s.d. column of ``.xye``/GSAS ESD data); else
+        None. Saved as the NXdata ``signal_errors`` field of a NeXus file.
 
     Processing never changes a Measurement: :meth:`replace` and :meth:`with_step`
-    return new ones.
+    return new ones. A change of ``signal`` without ``signal_errors`` drops the errors
+    (they described the old values); a step that knows how they propagate passes them on.
     """
 
     technique: str
@@ -66,6 +71,7 @@ class Measurement:
     provenance: tuple[ProvenanceStep, ...] = ()
     results: Mapping[str, Any] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
+    signal_errors: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         signal = frozen_array(self.signal)
@@ -83,6 +89,13 @@ class Measurement:
                 raise ValueError(
                     f"axis {axis.name!r} has {len(axis)} values but signal dimension {i} has {n}"
                 )
+        if self.signal_errors is not None:
+            errors = frozen_array(self.signal_errors, dtype=np.float64)
+            if errors.shape != signal.shape:
+                raise ValueError(f"signal_errors has shape {errors.shape} but signal has {signal.shape}")
+            if not np.all(np.isfinite(errors) & (errors >= 0)):
+                raise ValueError("signal_errors must be finite and >= 0")
+            object.__setattr__(self, "signal_errors", errors)
         object.__setattr__(self, "signal", signal)
         object.__setattr__(self, "axes", axes)
         object.__setattr__(self, "raw_parameters", _freeze_mapping(self.raw_parameters))
@@ -114,8 +127,11 @@ class Measurement:
         raise KeyError(f"no axis {name!r}; axes are {[a.name for a in self.axes]}")
 
     def replace(self, **changes: Any) -> Measurement:
-        """Return a copy with some fields replaced (provenance is not touched)."""
-        return dataclasses.replace(self, **changes)
+        """Return a copy with some fields replaced (provenance is not touched).
+
+        A new ``signal`` without ``signal_errors`` drops the old errors.
+        """
+        return dataclasses.replace(self, **_errors_follow(changes))
 
     def with_step(
         self,
@@ -136,7 +152,7 @@ class Measurement:
             manual=manual,
             timestamp=_dt.datetime.now(_dt.UTC),
         )
-        return dataclasses.replace(self, provenance=(*self.provenance, entry), **changes)
+        return dataclasses.replace(self, provenance=(*self.provenance, entry), **_errors_follow(changes))
 
     def with_results(self, **results: Any) -> Measurement:
         """Return a copy with named results added (replacing those of the same name)."""
@@ -158,9 +174,19 @@ class Measurement:
             return False
         if self.axes != other.axes:
             return False
+        if (self.signal_errors is None) != (other.signal_errors is None) or (
+                self.signal_errors is not None and not np.array_equal(self.signal_errors, other.signal_errors)):
+            return False
         return _same(self, other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _errors_follow(changes: dict[str, Any]) -> dict[str, Any]:
+    """Drop the signal errors when the signal changes and the caller did not pass new ones."""
+    if "signal" in changes and "signal_errors" not in changes:
+        return {**changes, "signal_errors": None}
+    return changes
 
 
 def _same(a: Measurement, b: Measurement) -> bool:

@@ -7,6 +7,7 @@ suppression, both from the pulse program), polynomial baseline, referencing.
 ``vendor_recipe``: TopSpin's processing from ``procs`` (WDW/LB/GB/SSB, SI, PHC0/PHC1,
 OFFSET/SW_p/SF), or the same parameters from a Bruker JCAMP-DX FID (``$WDW``, ``$PHC0``...).
 It reproduces TopSpin's ``1r`` (Pearson r >= 0.9995 on the dev set, see the MANIFEST recipe).
+For Agilent/Varian data, VnmrJ's processing from ``procpar`` (see :func:`vnmrj_recipe`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..model import Measurement, NMRAcquisition, RecipeError
 from ..pipeline import Recipe
 from .processing import is_edited_experiment
 
-__all__ = ["auto_recipe", "vendor_recipe", "vendor_parameters", "line_broadening_for"]
+__all__ = ["auto_recipe", "vendor_recipe", "vendor_parameters", "vnmrj_recipe", "line_broadening_for"]
 
 # exponential line broadening (Hz) by nucleus: a matched filter for typical linewidths
 _LB_HZ = {"1H": 0.3, "19F": 0.5, "13C": 1.0, "31P": 1.0, "15N": 2.0, "2H": 0.5}
@@ -111,6 +112,8 @@ def vendor_recipe(m: Measurement) -> Recipe:
     _check_1d(m, "vendor")
     if not _is_fid(m):
         return Recipe((), name="vendor", technique="nmr")
+    if isinstance(m.raw_parameters.get("procpar"), Mapping):
+        return vnmrj_recipe(m)
     p = vendor_parameters(m)
     if "PHC0" not in p or "PHC1" not in p:
         raise RecipeError(
@@ -137,4 +140,60 @@ def vendor_recipe(m: Measurement) -> Recipe:
             sw = None
         steps.append(("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": sw,
                                            "frequency_mhz": p.get("SF")}))
+    return Recipe.of(*steps, name="vendor", technique="nmr")
+
+
+def _procpar_number(pp: Mapping[str, Any], inactive: set[str], name: str) -> float | None:
+    """A procpar real, or None when absent or inactive (VnmrJ's ``'n'``)."""
+    if name in inactive:
+        return None
+    return _number(pp.get(name))
+
+
+def vnmrj_recipe(m: Measurement) -> Recipe:
+    """VnmrJ's ``ft`` of a Varian/Agilent FID from its ``procpar``.
+
+    ``lsfid`` (left shift), weighting (``lb``, ``gf``/``gfs``, ``sb``/``sbs``, ``awc``: see
+    :mod:`~instrumentarium.nmr.processing`), zero filling to ``fn/2`` complex points (``fn``
+    inactive: the next power of two of ``np``), FT with the first point times ``fpmult``
+    (0.5 when inactive), VnmrJ's phase and its referencing (``rfl``/``rfp``/``reffrq``).
+
+    Phase: VnmrJ turns point ``x`` of the spectrum (fraction from the left, high-ppm edge)
+    by ``rp + lp*(1 - x)`` with the opposite sign to TopSpin: ``rp`` is the zero-order phase
+    at the right edge and ``lp`` grows towards the left. In TopSpin's convention (pivot on
+    the left edge) that is ``PHC0 = -(rp + lp)``, ``PHC1 = lp``. Checked on the dev set's
+    VnmrJ 31P spectrum (d10, ``lsfid = -3``): its two lines come out absorptive within 2 deg.
+    """
+    pp = m.raw_parameters["procpar"]
+    inactive = set(m.raw_parameters.get("procpar_inactive") or ())
+    proc = str(pp.get("proc", "ft")).strip().lower()
+    if proc not in ("ft", ""):
+        raise RecipeError(f"vendor NMR recipe: VnmrJ proc={proc!r} is not supported (only 'ft')")
+    if "rp" not in pp or "lp" not in pp:
+        raise RecipeError("vendor NMR recipe: procpar has no rp/lp phase; use the automatic recipe (--recipe auto)")
+    n = m.shape[0]
+    rp = _procpar_number(pp, inactive, "rp") or 0.0
+    lp = _procpar_number(pp, inactive, "lp") or 0.0
+    fn = _procpar_number(pp, inactive, "fn")
+    size = int(fn) // 2 if fn else 1 << max(int(n - 1).bit_length(), 0)
+    fpmult = _procpar_number(pp, inactive, "fpmult")
+    steps: list[tuple[str, Mapping[str, Any]]] = []
+    lsfid = _procpar_number(pp, inactive, "lsfid")
+    if lsfid:
+        steps.append(("nmr.left_shift", {"points": int(lsfid)}))
+    weights = {k: _procpar_number(pp, inactive, name) for k, name in
+               (("lb_hz", "lb"), ("gf_s", "gf"), ("gfs_s", "gfs"), ("sb_s", "sb"), ("sbs_s", "sbs"), ("awc", "awc"))}
+    steps += [
+        ("nmr.vnmrj_weighting", weights),
+        ("nmr.zero_fill", {"size": size, "factor": 1}),
+        ("nmr.fourier_transform", {"first_point_factor": 0.5 if fpmult is None else fpmult}),
+        ("nmr.phase", {"p0_deg": -(rp + lp), "p1_deg": lp, "pivot_ppm": None}),
+    ]
+    sw = _procpar_number(pp, inactive, "sw")
+    reffrq = _procpar_number(pp, inactive, "reffrq")
+    rfl, rfp = _procpar_number(pp, inactive, "rfl"), _procpar_number(pp, inactive, "rfp")
+    if sw and reffrq and rfl is not None and rfp is not None:
+        # rfl: where the reference line lies, in Hz from the right edge; rfp: its shift in Hz
+        steps.append(("nmr.set_ppm_axis", {"offset_ppm": (rfp - rfl + sw) / reffrq, "spectral_width_hz": sw,
+                                           "frequency_mhz": reffrq}))
     return Recipe.of(*steps, name="vendor", technique="nmr")

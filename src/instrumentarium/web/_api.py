@@ -97,10 +97,15 @@ def measurement(request: Request, mid: MeasurementId, run: RunQuery = None) -> d
     return detail(_store(request), mid, run)
 
 
-@router.get("/measurements/{mid}/plot", summary="The curve to plot, with peaks, integrals, sticks")
+MaxCells = Annotated[int, Query(ge=64, le=4_194_304,
+                                 description="2-D data: reduce the matrix to at most this many cells.")]
+
+
+@router.get("/measurements/{mid}/plot",
+            summary="The curve to plot, with peaks, integrals, sticks; 2-D data as contours or stacked rows")
 def plot(request: Request, mid: MeasurementId, run: RunQuery = None,
-         max_points: MaxPoints = 8000) -> dict[str, Any]:
-    return plot_data(_store(request).load(mid, run), max_points=max_points)
+         max_points: MaxPoints = 8000, max_cells: MaxCells = 131_072) -> dict[str, Any]:
+    return plot_data(_store(request).load(mid, run), max_points=max_points, max_cells=max_cells)
 
 
 @router.get("/measurements/{mid}/preview/phase", summary="NMR phase preview (nothing saved)")
@@ -141,11 +146,18 @@ class IntegralRanges(_Correction):
     ranges_ppm: Annotated[list[Range], Field(min_length=1, max_length=200)]
 
 
-class PhaseDecisions(_Correction):
-    """Candidate phases accepted and rejected by name."""
+PhaseRef = Annotated[int, Field(ge=1, le=2**62)] | Annotated[str, Field(min_length=1, max_length=200)]
 
-    accepted: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=200)] = []
-    rejected: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=200)] = []
+
+class PhaseDecisions(_Correction):
+    """Candidate phases accepted and rejected, by reference id (search-match results) or by name.
+
+    Where the run holds a search-match result, the phases kept are fitted again and their
+    weight fractions recomputed (renormalised to 100 %) in the new run.
+    """
+
+    accepted: Annotated[list[PhaseRef], Field(max_length=200)] = []
+    rejected: Annotated[list[PhaseRef], Field(max_length=200)] = []
 
 
 def _correct(request: Request, mid: int, kind: str, body: _Correction) -> JSONResponse:
@@ -173,7 +185,7 @@ def correct_integrals(request: Request, mid: MeasurementId, body: IntegralRanges
 
 
 @router.post("/measurements/{mid}/corrections/phases", status_code=201,
-             summary="XRD: accept or reject candidate phases, saved as a new run")
+             summary="XRD: accept or reject candidate phases, refit the weight fractions, save as a new run")
 def correct_phases(request: Request, mid: MeasurementId, body: PhaseDecisions) -> JSONResponse:
     return _correct(request, mid, "phases", body)
 

@@ -12,12 +12,14 @@ framework, so loading the step registry never needs the ``web`` extra.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ..model import Measurement, ProcessingError, register_record
+from ..model import Measurement, ProcessingError, register_record, to_plain
 from ..pipeline import StepOutput, step
 
 __all__ = [
@@ -56,6 +58,7 @@ class PhaseDecision:
 
     name: str
     accepted: bool
+    reference_id: int | None = None
 
 
 def _spectral_axis(m: Measurement) -> np.ndarray:
@@ -230,13 +233,104 @@ def manual_integrals(m: Measurement, *, ranges_ppm: list[list[float]]) -> Measur
     return m.with_results(manual_integrals=tuple(records))
 
 
+def _identification(m: Measurement) -> tuple[str, Any] | None:
+    """The search-match result among the results (key, typed ``Identification``), if any."""
+    from ..model import from_jsonable, to_jsonable
+    from ..xrd.phases.results import Identification  # registers the xrd.phase.* records
+
+    for key, value in m.results.items():
+        if not isinstance(value, Identification):
+            plain = to_plain(value)
+            if not (isinstance(plain, dict) and isinstance(plain.get("phases"), list) and "rwp" in plain):
+                continue
+            value = from_jsonable(to_jsonable(value))  # stored before the record type was loaded
+            if not isinstance(value, Identification):
+                continue
+        return key, value
+    return None
+
+
+def _reference_id(item: str | int, ident: Any) -> int:
+    """A phase named by reference id (int or digits) or by name, as the identification lists it."""
+    if isinstance(item, int) or (isinstance(item, str) and item.strip().isdigit()):
+        return int(item)
+    for rec in (*ident.phases, *ident.candidates):
+        if rec.name.casefold() == str(item).strip().casefold():
+            return int(rec.reference_id)
+    raise ProcessingError(f"no phase named {item!r} among the identified phases and candidates of this run")
+
+
+def _identify_options(m: Measurement) -> dict[str, Any]:
+    """Options of the search that made the identification (monochromator angle), from provenance."""
+    for p in reversed(m.provenance):
+        if p.step == "xrd.identify_phases":
+            mono = p.parameters.get("monochromator_two_theta_deg")
+            return {"monochromator_two_theta_deg": float(mono)} if mono else {}
+    return {}
+
+
 @step("web.xrd_phases", technique="xrd", manual=True)
-def phase_selection(m: Measurement, *, accepted: list[str], rejected: list[str]) -> Measurement:
-    """Record which candidate phases a scientist accepts or rejects (``results["phase_decisions"]``)."""
-    both = set(accepted) & set(rejected)
+def phase_selection(m: Measurement, *, accepted: list[str | int], rejected: list[str | int]) -> StepOutput:
+    """Accept or reject candidate phases by hand, and quantify the accepted ones again.
+
+    Phases are named by reference id (as the identification lists them) or by name. When
+    the run holds a search-match result (:func:`instrumentarium.xrd.phases.identify`), the
+    phases kept are those identified plus the ``accepted`` candidates, minus the
+    ``rejected``; they are fitted again by :func:`instrumentarium.xrd.phases.quantify`
+    (whole-profile NNLS, RIR weight fractions renormalised to 1) and replace ``phases``
+    and the identification in the results, which keeps its candidates so that a rejected
+    phase can be accepted again. Without one (phases from elsewhere, with no reference
+    ids) the decisions are recorded and nothing is recomputed. The decisions are kept as
+    ``results["phase_decisions"]``; the accepted and rejected reference ids and the new
+    weight fractions are in the provenance's decisions.
+    """
+    both = {str(v) for v in accepted} & {str(v) for v in rejected}
     if both:
         raise ProcessingError(f"phases both accepted and rejected: {sorted(both)}")
-    decisions = tuple(PhaseDecision(str(n), True) for n in accepted) + tuple(
-        PhaseDecision(str(n), False) for n in rejected
+    found = _identification(m)
+    if found is None:
+        decisions = tuple(PhaseDecision(str(n), True) for n in accepted) + tuple(
+            PhaseDecision(str(n), False) for n in rejected
+        )
+        warnings = ["these phases carry no reference ids (not from instrumentarium's search-match): the "
+                    "decisions are recorded, the weight fractions not recomputed"] if m.results else []
+        return StepOutput(m.with_results(phase_decisions=decisions), decisions={"recomputed": False},
+                          warnings=warnings)
+    return _requantify(m, *found, accepted, rejected)
+
+
+def _requantify(m: Measurement, key: str, ident: Any, accepted: list, rejected: list) -> StepOutput:
+    from pathlib import Path
+
+    from ..xrd.phases import quantify
+
+    acc = [_reference_id(v, ident) for v in accepted]
+    rej = [_reference_id(v, ident) for v in rejected]
+    if set(acc) & set(rej):
+        raise ProcessingError(f"reference ids both accepted and rejected: {sorted(set(acc) & set(rej))}")
+    keep = [i for i in dict.fromkeys([p.reference_id for p in ident.phases] + acc) if i not in rej]
+    db = ident.database if ident.database and Path(ident.database).is_file() else None
+    new = quantify(m, keep, db=db, **_identify_options(m))
+    names = {r.reference_id: r.name for r in (*ident.phases, *ident.candidates)}
+    moved = [p.reference_id for p in new.phases if names.get(p.reference_id, p.name) != p.name]
+    if moved:  # the identification's database is gone and the default one numbers entries otherwise
+        raise ProcessingError(f"reference database {ident.database} not found, and reference id(s) {moved} "
+                              "name other phases in the default database: run the identification again")
+    # the candidates stay (a rejected phase can be accepted again); so do the alternatives
+    alternatives = {p.reference_id: p.alternatives for p in ident.phases}
+    new = dataclasses.replace(
+        new, candidates=ident.candidates, n_references=ident.n_references,
+        phases=tuple(dataclasses.replace(p, alternatives=alternatives.get(p.reference_id, ())) for p in new.phases),
     )
-    return m.with_results(phase_decisions=decisions)
+    decisions = tuple(PhaseDecision(names.get(i, str(i)), True, i) for i in keep) + tuple(
+        PhaseDecision(names.get(i, str(i)), False, i) for i in rej
+    )
+    results = {key: new, "phase_decisions": decisions}
+    if "phases" in m.results and key != "phases":
+        results["phases"] = new.phases
+    warnings = [f"reference database {ident.database} not found: the phases were fitted with the default "
+                "database's entries of the same ids"] if db is None and ident.database else []
+    return StepOutput(m.with_results(**results), warnings=warnings, decisions={
+        "accepted_ids": keep, "rejected_ids": rej,
+        "weight_fractions": {p.name: p.weight_fraction for p in new.phases}, "rwp": new.rwp,
+    })

@@ -5,7 +5,10 @@ J couplings: Fulmer et al., Organometallics 29, 2176 (2010)) as Lorentzian multi
 a deliberate phase error, so the manual phase tool has something to fix.
 XRD: Cu K-alpha powder patterns of quartz, calcite and their mixture (pseudo-Voigt peaks on
 a background, Poisson noise; reflections from the ICDD/AMCSD reference patterns of
-quartz and calcite) with candidate phases, one of them wrong (halite), to accept or reject.
+quartz and calcite) with candidate phases, one of them wrong (halite), to accept or reject;
+and a sand (quartz, calcite, corundum) calculated from the starter library's CIFs
+(:func:`xrd_mixture`) and identified by the real search-match (``xrd.identify_phases``),
+so that rejecting a phase in the workstation refits the weight fractions of the others.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from ..model import (
 )
 from ._store import Filters, FolderStore, Store
 
-__all__ = ["NMR_COMPOUNDS", "PHASES", "demo_measurements", "fill_demo", "nmr_spectrum", "xrd_pattern"]
+__all__ = ["NMR_COMPOUNDS", "PHASES", "SAND", "demo_measurements", "fill_demo", "nmr_spectrum", "xrd_mixture",
+           "xrd_pattern"]
 
 # (shift ppm, n protons, multiplicity as number of equally coupled neighbours, J Hz)
 NMR_COMPOUNDS: dict[str, list[tuple[float, int, int, float]]] = {
@@ -96,6 +100,56 @@ def xrd_pattern(fractions: dict[str, float], *, start: float = 10.0, end: float 
     return tt, rng.poisson(y).astype(float)
 
 
+#: The sand of the demo: weight fractions of starter-library phases (CIF file stems).
+SAND: dict[str, float] = {"quartz": 0.6, "calcite": 0.3, "corundum": 0.1}
+
+
+def xrd_mixture(fractions: dict[str, float], *, start: float = 10.0, end: float = 90.0, step: float = 0.02,
+                seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A Cu Kα1+Kα2 pattern (2θ deg, counts) of a weighed mixture of starter-library phases.
+
+    Each phase's lines are calculated from its CIF (``m|F|²Lp``) and scaled by ``w/(ρV²)``,
+    the intensity per unit weight the RIR method assumes (Chung, J. Appl. Cryst. 7 (1974)
+    519), on a background with Poisson noise.
+    """
+    from ..xrd.phases import (
+        InstrumentProfile,
+        powder_profile,
+        read_structure,
+        reflections,
+        starter_cif_paths,
+        structure_info,
+    )
+
+    x = np.arange(start, end + step / 2, step)
+    y = np.zeros_like(x)
+    paths = {p.stem: p for p in starter_cif_paths()}
+    for stem, w in fractions.items():
+        small = read_structure(paths[stem])
+        info = structure_info(small)
+        tth, inten = reflections(small).intensity()
+        y += powder_profile(x, tth, inten / info.volume_angstrom3**2 / info.density_g_cm3 * w, InstrumentProfile())
+    y = 20000 * y / y.max() + 200 + 3000 * np.exp(-x / 15)
+    return x, np.random.default_rng(seed).poisson(y).astype(float)
+
+
+def _sand(t0: _dt.datetime) -> Measurement:
+    from ..plugins import step
+
+    tt, y = xrd_mixture(SAND, seed=13)
+    m = Measurement(
+        technique="xrd", signal=y, axes=(_Axis("two_theta", "deg", tt),), signal_unit="counts",
+        acquisition=XRDAcquisition(
+            acquired_at=t0 + _dt.timedelta(days=9), title="sand powder", wavelength_angstrom=1.540593,
+            wavelength2_angstrom=1.544414, ka2_ka1_ratio=0.5, anode="Cu", two_theta_start_deg=float(tt[0]),
+            two_theta_end_deg=float(tt[-1]), step_deg=0.02, time_per_step_s=0.5),
+        sample=Sample(name="sand"),
+        instrument=Instrument(vendor="Bruker", model="D8 Advance", name="demo XRD"),
+        warnings=("demo data: a pattern calculated from the starter library's CIFs",),
+    ).with_step("demo.synthesize", parameters={"phases": dict(SAND)}, software="instrumentarium demo")
+    return step("xrd.identify_phases")(m)
+
+
 @dataclass(frozen=True)
 class _NMRSpec:
     compound: str
@@ -105,7 +159,8 @@ class _NMRSpec:
 
 
 def demo_measurements() -> Iterator[Measurement]:
-    """Yield the demo catalog: six 1H NMR spectra and four Cu K-alpha powder patterns."""
+    """Yield the demo catalog: six 1H NMR spectra and four Cu K-alpha powder patterns (the last, the
+    sand, identified by search-match against the starter library)."""
     t0 = _dt.datetime(2026, 3, 2, 9, 30, tzinfo=_dt.UTC)
     nmr = [_NMRSpec("ethyl acetate", "CDCl3", "Avance III HD 400", 0),
            _NMRSpec("ethanol", "CDCl3", "Avance III HD 400", 1),
@@ -129,7 +184,7 @@ def demo_measurements() -> Iterator[Measurement]:
             warnings=("demo data: a synthetic spectrum with a deliberate phase error",),
         ).with_step("demo.synthesize", parameters={"compound": s.compound}, software="instrumentarium demo")
     xrd = [("quartz", {"Quartz": 1.0}), ("calcite", {"Calcite": 1.0}),
-           ("quartz + calcite", {"Quartz": 0.6, "Calcite": 0.4}), ("sand", {"Quartz": 0.9, "Calcite": 0.1})]
+           ("quartz + calcite", {"Quartz": 0.6, "Calcite": 0.4})]
     for i, (name, fr) in enumerate(xrd):
         tt, y = xrd_pattern(fr, seed=10 + i)
         cands = [(ph, 0.95 - 0.1 * k) for k, ph in enumerate(fr)] + [("Halite", 0.21)]
@@ -150,6 +205,7 @@ def demo_measurements() -> Iterator[Measurement]:
             results={"peaks": peaks, "candidate_phases": phases},
             warnings=("demo data: a synthetic pattern",),
         ).with_step("demo.synthesize", parameters={"phases": dict(fr)}, software="instrumentarium demo")
+    yield _sand(t0)
 
 
 def fill_demo(store: Store) -> list[int]:

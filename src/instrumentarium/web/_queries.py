@@ -275,8 +275,9 @@ class CatalogStore:
         s.flush()
         rejected = {str(d.get("name")) for d in to_plain(m.results.get("phase_decisions", ()))
                     if isinstance(d, dict) and not d.get("accepted")}
+        rows = result_rows(m.results)  # search-match runners-up are not indexed as phases
         for kind, cls in _RESULT_TABLES.items():
-            for r in result_rows(m.results).get(kind, ()):
+            for r in rows.get(kind, ()):
                 if kind == "phases" and (r.get("name") in rejected or r.get("formula") in rejected):
                     continue  # a phase the scientist rejected is no longer searchable as present
                 s.add(cls(run_id=run.id, measurement_id=row.id, **r))

@@ -73,9 +73,14 @@ def _is_phase(path: str, r: dict[str, Any]) -> bool:
     return "weight_fraction" in r or (named and isinstance(r.get("formula"), str))
 
 
+def _decisions(m: Measurement) -> dict[str, bool]:
+    """A person's decisions on phases, by name: True accepted, False rejected."""
+    return {str(r.get("name")): bool(r.get("accepted")) for path, r in walk_records(m.results)
+            if path.startswith("phase_decisions") and isinstance(r.get("accepted"), bool)}
+
+
 def _rejected(m: Measurement) -> set[str]:
-    return {str(r.get("name")) for path, r in walk_records(m.results)
-            if path.startswith("phase_decisions") and r.get("accepted") is False}
+    return {name for name, ok in _decisions(m).items() if not ok}
 
 
 def peak_positions(m: Measurement) -> list[float]:
@@ -85,16 +90,28 @@ def peak_positions(m: Measurement) -> list[float]:
 
 
 def phase_candidates(m: Measurement) -> list[dict[str, Any]]:
-    """Candidate or identified phases (name, formula, score), with whether a person rejected them."""
-    rejected = _rejected(m)
+    """Candidate or identified phases (name, formula, score, wt), with whether they are accepted.
+
+    Where the results quantify phases (records with a ``weight_fraction``, as search-match
+    gives), those are the accepted ones and the other candidates are alternatives, not
+    accepted; otherwise every candidate counts as accepted. A person's decision overrides both.
+    """
+    decided = _decisions(m)
+    records = [(path, r) for path, r in walk_records(m.results) if _is_phase(path, r)]
+    quantified = any(_finite(r.get("weight_fraction")) for _, r in records)
     out: dict[str, dict[str, Any]] = {}
-    for path, r in walk_records(m.results):
-        if not _is_phase(path, r):
-            continue
+    for path, r in records:
         name = next(str(r[f]) for f in PHASE_NAME_FIELDS if isinstance(r.get(f), str) and r[f])
-        out.setdefault(name, {"name": name, "formula": r.get("formula"), "score": r.get("score"),
-                              "weight_fraction": r.get("weight_fraction"), "from": path,
-                              "accepted": name not in rejected})
+        wf = r.get("weight_fraction")
+        if name in out:
+            if out[name]["weight_fraction"] is None and _finite(wf):
+                out[name].update(weight_fraction=wf, accepted=decided.get(name, True))
+            continue
+        default = _finite(wf) if quantified else True
+        ref = r.get("reference_id")
+        out[name] = {"name": name, "formula": r.get("formula"), "score": r.get("score"),
+                     "weight_fraction": wf, "reference_id": ref if isinstance(ref, int) else None,
+                     "from": path, "accepted": decided.get(name, default)}
     return list(out.values())
 
 
@@ -195,11 +212,19 @@ def _ranges(m: Measurement) -> list[dict[str, Any]]:
     return out
 
 
-def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
+def plot_data(m: Measurement, *, max_points: int = 8000, max_cells: int | None = None) -> dict[str, Any]:
     """The JSON a browser plots: the (decimated) real curve, peaks, integrals, multiplets, sticks.
 
-    Multi-dimensional signals are shown by their first row (2-D NMR contours are not drawn yet).
+    ``kind`` is ``"line"``; a 2-D measurement gives the contours or stacked rows of
+    :func:`instrumentarium.web._plot2d.plot_data_2d` (at most ``max_cells`` matrix cells).
+    Higher dimensions are shown by their first 2-D plane.
     """
+    if m.ndim >= 2 and min(m.shape[-2:]) > 1:
+        from ._plot2d import MAX_CELLS, plot_data_2d
+
+        if m.ndim > 2:
+            m = m.replace(signal=m.signal.reshape(-1, *m.shape[-2:])[0], axes=m.axes[-2:])
+        return plot_data_2d(m, max_cells=max_cells or MAX_CELLS, max_points=max_points)
     signal = m.signal if m.ndim == 1 else m.signal.reshape(-1, m.shape[-1])[0]
     x = np.asarray(m.axes[-1].values, dtype=float)
     y = np.real(signal).astype(float)
@@ -215,6 +240,7 @@ def plot_data(m: Measurement, *, max_points: int = 8000) -> dict[str, Any]:
         label = r.get("label") or r.get("hkl") or f"{pos:.4g}"
         peaks.append({"x": pos, "y": height, "label": str(label)})
     return {
+        "kind": "line",
         "x": [float(v) for v in xd],
         "y": [float(v) if math.isfinite(v) else None for v in yd],
         "axis": _axis_info(m),

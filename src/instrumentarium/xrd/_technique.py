@@ -70,6 +70,7 @@ class XRDTechnique:
     def load_record_types(self) -> None:
         """Import the modules that register XRD result records."""
         from .analysis import _records  # noqa: F401
+        from .phases import results  # noqa: F401
         from .processing import _background  # noqa: F401
 
     def report_figure(self, m: Measurement, analysis: Any = None) -> Any:

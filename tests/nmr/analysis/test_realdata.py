@@ -1,4 +1,12 @@
-"""Peaks and multiplets on real spectra against TopSpin's peak lists and published multiplet tables."""
+"""Peaks and multiplets on real spectra against TopSpin's peak lists and published multiplet tables.
+
+Spectra come from our own readers (see ``nmr_realdata``): TopSpin's peak lists are scored on
+the TopSpin-processed spectrum they were picked on (``instrumentarium.read`` of the pdata 1r
+with the bruker-processed reader, or of TopSpin's JCAMP-DX export for d04, which has no 1r),
+because "within one point" needs the same points; the Mnova multiplet tables on the Mnova
+JCAMP-DX spectra; the solvent classification on our own processing of the raw FID
+(``instrumentarium.process``, automatic recipe).
+"""
 
 from __future__ import annotations
 
@@ -6,44 +14,30 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from nmr_realdata import DEV, bruker_processed, jcamp_processed, observed_multiplets, topspin_peaks
+from nmr_realdata import DEV, PEAKLIST_CASES, observed_multiplets, processed_fid, score_peaks, vendor_processed
 
-from instrumentarium.nmr.analysis import analyze, spectrum_arrays
-from instrumentarium.nmr.analysis.noise import baseline_offset, noise_std
+from instrumentarium.nmr.analysis import analyze
 
-PEAK_CASES = {
-    # spectrum (pdata with 1r), TopSpin peak list of the same fid
-    "d01_aspirin": (
-        "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1",
-        "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/2",
-    ),
-    "d05_menthol": ("d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1",) * 2,
-}
+#: measured extra peaks (ours reported as the compound's, no TopSpin peak within one point):
+#: d01 44 (was 277 before skirt maxima became "artifact"), d04 49 (was 2257 before the
+#: truncation-ripple filter), d05 0. TopSpin's lists stop at its MI threshold (d01: 23
+#: peaks, d04: 15), so real small lines (13C satellites, impurities, minor signals) it did not
+#: list are counted as extra here, under other kinds.
+MAX_EXTRA = {"d01_aspirin": 60, "d04_naphthoic_acid": 70, "d05_menthol": 5}
 
 
-@pytest.mark.parametrize("case", sorted(PEAK_CASES))
+@pytest.mark.parametrize("case", sorted(PEAKLIST_CASES))
 def test_topspin_peaks_above_10x_noise_are_found(shared_data: Path, case: str) -> None:
-    spec, plist = PEAK_CASES[case]
+    spec, plist = PEAKLIST_CASES[case]
     folder = shared_data / DEV
-    m = bruker_processed(folder / spec)
-    a = analyze(m)
-    y, ppm = spectrum_arrays(m)
-    y0 = y - baseline_offset(y)
-    noise = noise_std(y0)
-    step = abs(ppm[1] - ppm[0])
-    ours = np.array([p.ppm for p in a.peaks])
-    ref = [
-        p
-        for p, _, _ in topspin_peaks(folder / plist / "peaklist.xml")
-        if y0[int(np.argmin(np.abs(ppm - p)))] > 10 * noise
-    ]
-    found = [p for p in ref if np.min(np.abs(ours - p)) <= step * 1.0001]
-    assert len(ref) > 10
-    assert len(found) / len(ref) >= 0.95
+    r = score_peaks(vendor_processed(folder / spec), folder / plist)
+    assert len(r["ref"]) >= 10
+    assert len(r["found"]) / len(r["ref"]) >= 0.95
+    assert len(r["extra"]) <= MAX_EXTRA[case]
 
 
 def test_menthol_solvent_is_classified(shared_data: Path) -> None:
-    m = bruker_processed(shared_data / DEV / PEAK_CASES["d05_menthol"][0])
+    m = processed_fid(shared_data / DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10")
     a = analyze(m)
     near = [p for p in a.peaks if abs(p.ppm - 7.26) < 0.01]
     assert near and all(p.kind == "solvent" for p in near)
@@ -52,7 +46,7 @@ def test_menthol_solvent_is_classified(shared_data: Path) -> None:
 
 def test_published_multiplets_cyclopropanes(shared_data: Path) -> None:
     path = shared_data / DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/cyclopropanes/1h.jdx"
-    a = analyze(jcamp_processed(path))
+    a = analyze(vendor_processed(path))
     ok = 0
     refs = [r for r in observed_multiplets(path) if r["multiplicity"] in ("d", "t", "q", "dd", "ddd")]
     for r in refs:

@@ -20,7 +20,8 @@ from instrumentarium.nmr.processing import (
 @pytest.mark.parametrize(("text", "key"), [
     ("CDCl3", "CDCl3"), ("chloroform-d", "CDCl3"), ("CDCL3", "CDCl3"), ("DMSO", "DMSO-d6"),
     ("dmso-d6", "DMSO-d6"), ("Acetone", "acetone-d6"), ("MeOD", "CD3OD"), ("methanol-d4", "CD3OD"),
-    ("C6D6", "C6D6"), ("H2O+D2O", "D2O"), ("90%H2O/10%D2O", "D2O"), ("Tol", "toluene-d8"),
+    ("C6D6", "C6D6"), ("H2O+D2O", "H2O+D2O"), ("90%H2O/10%D2O", "H2O+D2O"), ("D2O", "D2O"),
+    ("H2O", "H2O+D2O"), ("water", "H2O+D2O"), ("Tol", "toluene-d8"),
     ("COFFEE_calctemp", None), ("", None), (None, None),
 ])
 def test_solvent_names_normalise(text, key) -> None:

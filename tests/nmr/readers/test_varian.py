@@ -30,6 +30,7 @@ def test_synthetic(tmp_path: Path) -> None:
     assert (a.nucleus, a.solvent, a.pulse_program, a.group_delay_points) == ("1H", "cdcl3", "s2pul", 0.0)
     assert a.temperature_k == pytest.approx(298.15) and a.relaxation_delay_s == 1.5
     assert m.raw_parameters["procpar"]["rp"] == -12.5
+    assert m.raw_parameters["procpar_inactive"] == []
 
 
 def test_truncated_and_missing(tmp_path: Path) -> None:
@@ -58,5 +59,8 @@ def test_real_varian(shared_data: Path) -> None:
         "31P", 242.876, "cdcl3", "s2pul")
     assert a.n_scans == 1000 and a.relaxation_delay_s == 40.0
     assert m.raw_parameters["procpar"]["rp"] == pytest.approx(-171.394357079)
+    # inactive parameters (VnmrJ's 'n') are listed: d10 uses lb but not gf, sb or fn
+    inactive = m.raw_parameters["procpar_inactive"]
+    assert {"gf", "sb", "fn"} <= set(inactive) and not {"lb", "rp", "lp", "lsfid"} & set(inactive)
     _, ref = ng.varian.read(str(shared_data / D10))
     np.testing.assert_array_equal(m.signal, np.conj(ref))  # the common frequency sense

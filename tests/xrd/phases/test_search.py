@@ -13,6 +13,7 @@ from instrumentarium.xrd.phases import (
     InstrumentProfile,
     identify,
     powder_profile,
+    quantify,
     read_structure,
     reflections,
     starter_cif_paths,
@@ -179,3 +180,77 @@ def test_identification_survives_a_nexus_round_trip(tmp_path: Path) -> None:
     back = load(tmp_path / "m.nxs")
     assert back.results["identification"] == out.results["identification"]
     assert tuple(back.results["phases"]) == tuple(out.results["phases"])
+
+
+# -- phases chosen by a person ----------------------------------------------------------
+
+def test_quantify_fits_exactly_the_given_phases() -> None:
+    """Refit after a person's decision: a rejected phase is gone, the others renormalised."""
+
+    m = _synthetic({"quartz": 0.6, "calcite": 0.3, "corundum": 0.1}, seed=7)
+    found = identify(m)
+    ids = {p.formula: p.reference_id for p in found.phases}
+    assert {"O2Si", "CCaO3", "Al2O3"} <= set(ids)
+
+    # the three true phases: quantify gives what identify gives (same profiles, same fit)
+    all3 = quantify(m, [ids["O2Si"], ids["CCaO3"], ids["Al2O3"]])
+    got = {p.formula: p.weight_fraction for p in all3.phases}
+    assert got["O2Si"] == pytest.approx(0.6, abs=0.03)
+    assert got["CCaO3"] == pytest.approx(0.3, abs=0.03)
+    assert got["Al2O3"] == pytest.approx(0.1, abs=0.02)
+    assert all3.candidates == ()
+
+    # corundum ruled out: two phases, renormalised to 1, quartz:calcite about 2:1 as weighed
+    two = quantify(m, [ids["O2Si"], ids["CCaO3"]])
+    got2 = {p.formula: p.weight_fraction for p in two.phases}
+    assert set(got2) == {"O2Si", "CCaO3"}
+    assert sum(got2.values()) == pytest.approx(1.0, abs=1e-3)
+    assert got2["O2Si"] / got2["CCaO3"] == pytest.approx(2.0, rel=0.15)
+    assert two.rwp > all3.rwp  # corundum's lines are now unexplained
+    assert any(abs(p.two_theta_deg - 35.15) < 0.1 for p in two.unexplained_peaks)  # corundum (104)
+
+
+def test_quantify_refuses_unknown_ids_and_accepts_none() -> None:
+
+    m = _synthetic({"halite": 1.0}, seed=8)
+    with pytest.raises(ProcessingError, match="not in the reference database"):
+        quantify(m, [10**9])
+    with pytest.raises(ProcessingError, match="not a reference id"):
+        quantify(m, ["Halite"])
+    empty = quantify(m, [])
+    assert empty.phases == () and empty.unexplained_peaks
+
+
+def test_identify_with_a_rejected_phase_searches_without_it() -> None:
+    m = _synthetic({"quartz": 0.7, "calcite": 0.3}, seed=9)
+    first = identify(m)
+    calcite = next(p.reference_id for p in first.phases if p.formula == "CCaO3")
+    again = identify(m, reject=[calcite])
+    assert "CCaO3" not in {p.formula for p in again.phases}
+    assert "O2Si" in {p.formula for p in again.phases}
+    assert calcite not in {c.reference_id for c in again.candidates}
+
+
+def test_cli_only_and_reject(tmp_path: Path) -> None:
+    """``xrd identify --reject ID`` searches without a phase, ``--only ID ...`` quantifies a chosen set."""
+    import json
+
+    from click.testing import CliRunner
+
+    from instrumentarium.cli import main
+
+    m = _synthetic({"corundum": 0.6, "quartz": 0.4}, seed=11)
+    path = tmp_path / "mix.xy"
+    np.savetxt(path, np.column_stack([m.axes[0].values, m.signal]), fmt="%.4f", header="2theta counts")
+    run = CliRunner()
+    first = json.loads(run.invoke(main, ["xrd", "identify", str(path), "--json"]).output)
+    ids = {p["formula"]: p["reference_id"] for p in first["phases"]}
+    res = run.invoke(main, ["xrd", "identify", str(path), "--only", str(ids["Al2O3"]), "--json"])
+    assert res.exit_code == 0, res.output
+    only = json.loads(res.output)
+    assert [(p["formula"], p["weight_fraction"]) for p in only["phases"]] == [("Al2O3", 1.0)]
+    res = run.invoke(main, ["xrd", "identify", str(path), "--reject", str(ids["O2Si"])])
+    assert res.exit_code == 0, res.output
+    assert "Corundum" in res.output and "Quartz" not in res.output
+    res = run.invoke(main, ["xrd", "identify", str(path), "--only", "1", "--reject", "2"])
+    assert res.exit_code == 2 and "cannot be combined" in res.output

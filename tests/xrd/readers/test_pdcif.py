@@ -60,3 +60,23 @@ def test_non_utf8_text_is_a_format_error(tmp_path: Path) -> None:
     bad.write_bytes(a.read_bytes().replace(b"'quartz'", b"'qu\x91rtz'"))
     with pytest.raises(FormatError, match="UTF-8"):
         PdCifReader().read(bad)
+
+
+def test_su_in_parentheses_become_the_signal_errors(tmp_path: Path) -> None:
+    p = tmp_path / "su.cif"
+    p.write_text("data_x\n_diffrn_radiation_type 'Cu K\\a'\nloop_\n_pd_meas_2theta_scan\n_pd_meas_intensity_total\n"
+                 "10.00 1234(35)\n10.02 12.3(4)\n10.04 1.5e2(3)\n10.06 7(1)\n10.08 0.25(12)\n")
+    (m,) = PdCifReader().read(p)
+    assert m.signal.tolist() == [1234.0, 12.3, 150.0, 7.0, 0.25]
+    assert m.signal_errors.tolist() == pytest.approx([35.0, 0.4, 30.0, 1.0, 0.12])
+    # one value without s.u.: no errors at all (they must cover every point)
+    p.write_text(p.read_text().replace("7(1)", "7"))
+    (m,) = PdCifReader().read(p)
+    assert m.signal_errors is None
+
+
+def test_nist_least_squares_weights_give_the_errors(shared_data: Path) -> None:
+    (m,) = PdCifReader().read(shared_data / "xrd/measured/pdcif/nist/nist_srm660c_100a.cif")
+    # _pd_proc_ls_weight = 1/sigma^2: first points 19.00 (w 0.103) and 10.50 (w 0.181)
+    assert m.signal_errors[:2].tolist() == pytest.approx([1 / np.sqrt(0.103), 1 / np.sqrt(0.181)])
+    assert m.signal_errors.shape == m.signal.shape and np.all(m.signal_errors > 0)

@@ -70,3 +70,42 @@ def test_highscore_csv_and_rruff_headers(tmp_path: Path) -> None:
     assert b.acquisition.wavelength_angstrom == 1.541838 and b.raw_parameters["NAMES"] == "Quartz"
     assert a.signal.size == b.signal.size == 20 and np.array_equal(a.signal, b.signal)
     assert XYReader().sniff(hs) >= 0.5 and XYReader().sniff(rruff) >= 0.5
+
+
+def test_xye_third_column_becomes_the_signal_errors(tmp_path: Path) -> None:
+    xye = XYReader().read(XYReader().examples(tmp_path)[2])
+    assert xye.signal_errors is not None
+    assert np.allclose(xye.signal_errors, np.sqrt(xye.signal), atol=0.001)
+    assert xye.raw_parameters["third_column"] == "e.s.d."
+
+
+def test_named_esd_column_in_any_extension(tmp_path: Path) -> None:
+    p = tmp_path / "scaled.dat"
+    p.write_text("2theta intensity esd\n" + "".join(f"{10 + 0.1 * i:.1f} {0.5 + i} {0.9 + i}\n" for i in range(10)))
+    m = XYReader().read(p)
+    # named: kept even though larger than the (normalised) intensity
+    assert m.signal_errors.tolist() == pytest.approx([0.9 + i for i in range(10)])
+
+
+def test_third_column_that_is_not_an_esd_is_ignored(tmp_path: Path) -> None:
+    # XRD-AutoAnalyzer (Szymanski) files: a smooth/background curve as large as the counts
+    p = tmp_path / "mix.xy"
+    p.write_text("".join(f"{10 + 0.01 * i:.2f}\t{2100 + i % 7}\t{2085 + i // 3}\r\n" for i in range(30)))
+    m = XYReader().read(p)
+    assert m.signal_errors is None
+    assert m.raw_parameters["third_column"].startswith("ignored")
+
+
+def test_negative_esd_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "bad.xye"
+    p.write_text("".join(f"{10 + 0.1 * i:.1f} {100 + i} {-1 if i == 3 else 10}\n" for i in range(10)))
+    m = XYReader().read(p)
+    assert m.signal_errors is None and any("e.s.d." in w for w in m.warnings)
+
+
+def test_real_szymanski_file_has_no_errors(shared_data: Path) -> None:
+    p = shared_data / "xrd/measured/xy/szymanski_autoxrd/MnO2.xy"
+    if not p.is_file():
+        pytest.skip(f"{p} not found")
+    m = XYReader().read(p)
+    assert m.signal_errors is None and m.raw_parameters["n_columns"] == 3

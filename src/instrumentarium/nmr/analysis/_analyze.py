@@ -13,7 +13,7 @@ from .impurities import classify_shift, normalize_solvent
 from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
-from .peaks import pick_lines
+from .peaks import pick_lines, skirt_maxima
 from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
 from .treefit import select_tree
 
@@ -108,6 +108,7 @@ def analyze(
     exclude_ppm: Sequence[tuple[float, float]] = (),
     min_line_fraction: float = 0.04,
     minor_h: float = 0.3,
+    skirt_window_hz: float = 300.0,
 ) -> NMRAnalysis:
     """Analyse a processed 1-D spectrum: noise, peaks, ranges, multiplets, journal report.
 
@@ -143,6 +144,9 @@ def analyze(
         impurities ("minor signal"), not as the compound.
     exclude_ppm
         ``(high, low)`` regions where nothing is picked (e.g. a presaturated water line).
+    skirt_window_hz
+        How far from a small maximum the strong line whose skirt it rides on is looked for
+        (:func:`.peaks.skirt_maxima`); such maxima get the kind ``"artifact"``.
 
     Returns
     -------
@@ -184,12 +188,26 @@ def analyze(
     # the spectrum's own height at each apex: robust where joint fits trade area between lines
     apex_h = np.interp([ln.apex for ln in lines], idx_axis, y0) if lines else np.array([])
     sats = _satellites(lppm, heights, mhz) if nucleus == "1H" and lines else set()
+    # maxima on the skirt of a much stronger line that do not rise from it (shimming humps)
+    skirt = (
+        skirt_maxima(
+            y0,
+            np.array([ln.apex for ln in lines]),
+            np.array([ln.prominence for ln in lines]),
+            noise,
+            window_points=max(8, int(skirt_window_hz / hz_pp)),
+        )
+        if lines
+        else np.zeros(0, dtype=bool)
+    )
 
     peaks: list[NMRPeak] = []
     for k, ln in enumerate(lines):
-        kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus)
+        kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus, present=lppm)
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
+        elif kind == "compound" and skirt[k]:
+            kind, label = "artifact", "skirt of a strong line"
         peaks.append(
             NMRPeak(
                 ppm=round(float(apex_ppm[k]), 5),
@@ -285,6 +303,10 @@ def analyze(
                 kind, label = peaks[top].kind, peaks[top].label
         raw.append((g, lo, hi, integral, fitm, kind, label))
 
+    if nucleus == "1H" and not any(r[5] == "compound" for r in raw):
+        # only table shifts besides solvent/water/TMS: the sample is that compound (neat ethyl
+        # acetate shows all of "ethyl acetate"'s signals), not a trace of it in nothing
+        raw = [(*r[:5], "compound", "") if r[5] == "impurity" else r for r in raw]
     # proton counts
     comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
     if comp:  # tiny ranges (noise, humps, traces) must not set the proton unit
@@ -314,7 +336,7 @@ def analyze(
         n_h = integral / unit if unit else 0.0
         if kind == "impurity" and n_h >= 0.6:
             kind, label = "compound", ""
-        if kind == "compound" and unit and n_h < minor_h:
+        if kind == "compound" and unit and n_h < minor_h and nucleus == "1H":
             # far below one proton of the compound: a trace (impurity, noise on a tail)
             kind, label = "impurity", "minor signal"
         if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):

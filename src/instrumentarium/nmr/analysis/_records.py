@@ -9,7 +9,7 @@ from ...model import register_record
 __all__ = ["NMRPeak", "NMRRange", "Multiplet", "NMRAnalysis", "QNMRResult", "PEAK_KINDS"]
 
 #: What a peak is, for the chemist: the compound, or something not to report as it.
-PEAK_KINDS = ("compound", "solvent", "water", "impurity", "tms", "c13_satellite", "reference")
+PEAK_KINDS = ("compound", "solvent", "water", "impurity", "tms", "c13_satellite", "reference", "artifact")
 
 
 @register_record("nmr.peak")

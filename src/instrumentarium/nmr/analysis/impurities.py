@@ -6,11 +6,21 @@ Table 1, and Fulmer et al., Organometallics 29, 2176-2179 (2010), which reproduc
 extends it. Only entries we are confident of are listed; a missing entry means "not in
 this table", not "absent from the paper". The water (HDO/H2O) shift moves with
 temperature and concentration (Gottlieb, Fig. 1), hence its wider tolerance.
+
+An impurity is recognised by all its signals together, as the tables list them: a line
+at ethanol's CH3 shift is ethanol only when ethanol's CH2 line is also in the spectrum
+(:func:`classify_shift` with ``present``). A lone coincidence (ethyl acetate's own CH3
+triplet at 1.26 ppm in CDCl3) stays the compound's.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..processing import normalise_solvent
 
 __all__ = [
     "SOLVENT_ALIASES",
@@ -19,6 +29,7 @@ __all__ = [
     "IMPURITIES",
     "normalize_solvent",
     "classify_shift",
+    "impurity_signals",
     "C13_RESIDUAL",
 ]
 
@@ -45,9 +56,12 @@ SOLVENT_ALIASES = {
     "meod": "CD3OD",
     "methanol": "CD3OD",
     "d2o": "D2O",
-    "h2o": "D2O",
-    "h2o+d2o": "D2O",
-    "water": "D2O",
+    "deuteriumoxide": "D2O",
+    # 90 % H2O / 10 % D2O (Bruker SOLVENT "H2O+D2O"): the water line is H2O at 4.79, not HDO
+    "h2o": "H2O+D2O",
+    "h2o+d2o": "H2O+D2O",
+    "h2od2o": "H2O+D2O",
+    "water": "H2O+D2O",
 }
 
 #: residual protio-solvent 1H signal
@@ -59,6 +73,7 @@ RESIDUAL = {
     "CD3CN": (1.94,),
     "CD3OD": (3.31,),
     "D2O": (),
+    "H2O+D2O": (),
 }
 #: 13C solvent signals (Gottlieb 1997 Table 2)
 C13_RESIDUAL = {
@@ -69,6 +84,7 @@ C13_RESIDUAL = {
     "CD3CN": (1.32, 118.26),
     "CD3OD": (49.00,),
     "D2O": (),
+    "H2O+D2O": (),
 }
 #: H2O/HDO
 WATER = {
@@ -79,6 +95,7 @@ WATER = {
     "CD3CN": 2.13,
     "CD3OD": 4.87,
     "D2O": 4.79,
+    "H2O+D2O": 4.79,
 }
 
 _COLS = ("CDCl3", "acetone-d6", "DMSO-d6", "C6D6", "CD3CN", "CD3OD", "D2O")
@@ -125,6 +142,14 @@ IMPURITIES: dict[str, list[tuple[float, str]]] = {
     ]
     for i, col in enumerate(_COLS)
 }
+# in 90 % H2O / 10 % D2O the impurities sit where Gottlieb lists them in D2O
+IMPURITIES["H2O+D2O"] = IMPURITIES["D2O"]
+
+
+def impurity_signals(name: str, solvent: str | None) -> tuple[float, ...]:
+    """Return every listed 1H shift of impurity ``name`` (e.g. "ethanol") in ``solvent``."""
+    key = normalize_solvent(solvent)
+    return tuple(s for s, label in IMPURITIES.get(key or "", ()) if label.rsplit(" ", 1)[0] == name)
 
 
 def normalize_solvent(text: str | None) -> str | None:
@@ -134,6 +159,9 @@ def normalize_solvent(text: str | None) -> str | None:
     t = re.sub(r"[\s_]+", "", str(text).strip().lower())
     if t in SOLVENT_ALIASES:
         return SOLVENT_ALIASES[t]
+    key = normalise_solvent(text)  # the processing table: more spellings ("90%H2O/10%D2O", "MeOD")
+    if key in RESIDUAL:
+        return key
     for alias, key in sorted(SOLVENT_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if len(alias) > 3 and t.startswith(alias.replace(" ", "")):
             return key
@@ -141,11 +169,26 @@ def normalize_solvent(text: str | None) -> str | None:
 
 
 def classify_shift(
-    ppm: float, solvent: str | None, *, nucleus: str = "1H", tol_ppm: float = 0.02, water_tol_ppm: float = 0.1
+    ppm: float,
+    solvent: str | None,
+    *,
+    nucleus: str = "1H",
+    tol_ppm: float = 0.02,
+    water_tol_ppm: float = 0.1,
+    present: Sequence[float] | None = None,
+    present_tol_ppm: float = 0.03,
 ) -> tuple[str, str]:
     """Return ``(kind, label)`` for a line at ``ppm``: solvent, water, impurity, tms or compound.
 
     Only the listed values are used: an unknown solvent classifies TMS only.
+
+    Parameters
+    ----------
+    present
+        The shifts of all lines found in the spectrum. When given, a line is an impurity's
+        only if every other signal the table lists for that impurity has a line within
+        ``present_tol_ppm`` (Gottlieb et al. 1997 give all signals of each impurity; a
+        trace of ethanol shows its CH2 quartet beside its CH3 triplet).
     """
     if nucleus == "1H" and abs(ppm) <= tol_ppm:
         return "tms", "TMS"
@@ -166,8 +209,19 @@ def classify_shift(
             return "solvent", key
     w = WATER.get(key)
     if w is not None and abs(ppm - w) <= water_tol_ppm:
-        return "water", "H2O"
+        return "water", "HDO" if key == "D2O" else "H2O"
+    seen = np.asarray(present if present is not None else (), dtype=float)
+    matches = []
     for s, label in IMPURITIES.get(key, ()):
-        if abs(ppm - s) <= tol_ppm:
-            return "impurity", label
+        if abs(ppm - s) > tol_ppm:
+            continue
+        others = [o for o in impurity_signals(label.rsplit(" ", 1)[0], key) if abs(o - ppm) > tol_ppm]
+        if present is not None and not all(
+            seen.size and np.min(np.abs(seen - o)) <= present_tol_ppm for o in others
+        ):
+            continue
+        # the impurity confirmed by more signals wins over a one-line coincidence
+        matches.append((-len(others) if present is not None else 0, abs(ppm - s), label))
+    if matches:
+        return "impurity", min(matches)[2]
     return "compound", ""

@@ -9,6 +9,20 @@ Wertheim et al., J. Electron Spectrosc. 3, 295 (1974)) by bounded least squares,
 separates overlapped lines and gives their areas. This is the approach of Global Spectral
 Deconvolution in MestReNova and of NMRium's GSD (second-derivative detection followed by
 Levenberg-Marquardt fitting), simplified to maxima detection.
+
+Two kinds of maxima are not lines of the sample, and GSD rejects them too (Cobas et al.,
+"A new approach to improving automated analysis of proton NMR spectra through Global
+Spectral Deconvolution", Spectroscopy Europe 20(1), 26 (2008)):
+
+- truncation ripple: an FID cut before it decayed gives every strong line sinc wiggles
+  with the period 1/AQ (Hoch & Stern, NMR Data Processing, Wiley 1996, ch. 3); they show
+  as long trains of maxima at one constant spacing with slowly varying heights, a pattern
+  no first-order multiplet has (its intensities are binomial). :func:`ripple_trains`
+  finds them and :func:`pick_lines` drops them.
+- shimming humps and lineshape defects on the skirt of a very strong line: small maxima
+  that rise little above the skirt they ride on. :func:`skirt_maxima` marks them, so the
+  analysis reports them as artefacts, not as the compound's peaks (they stay in the peak
+  list and in the integrals).
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.signal import find_peaks, peak_widths
 
-__all__ = ["PickedLine", "pick_lines", "pseudo_voigt", "pv_area"]
+__all__ = ["PickedLine", "pick_lines", "pseudo_voigt", "pv_area", "ripple_trains", "skirt_maxima"]
 
 _GAUSS_AREA = float(np.sqrt(np.pi / (4.0 * np.log(2.0))))
 
@@ -38,6 +52,7 @@ class PickedLine:
     eta: float
     area: float
     apex: float = float("nan")
+    prominence: float = float("nan")
 
 
 def pseudo_voigt(x: np.ndarray, x0: float, h: float, fwhm: float, eta: float) -> np.ndarray:
@@ -120,7 +135,93 @@ def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500)
     out = []
     for k, p in enumerate(lines):
         x0, h, w, eta = par[4 * k : 4 * k + 4]
-        out.append(PickedLine(float(x0), float(h), float(w), float(eta), pv_area(h, w, eta), p.apex))
+        out.append(PickedLine(float(x0), float(h), float(w), float(eta), pv_area(h, w, eta), p.apex, p.prominence))
+    return out
+
+
+def ripple_trains(
+    positions: np.ndarray,
+    heights: np.ndarray,
+    *,
+    min_run: int = 5,
+    spacing_tol: float = 0.05,
+    height_ratio: float = 1.6,
+) -> np.ndarray:
+    """Mark maxima that belong to a truncation-ripple train.
+
+    A train is ``min_run`` or more consecutive maxima whose spacings agree within
+    ``spacing_tol`` (relative) and whose neighbours' heights (or prominences) differ by
+    less than ``height_ratio``. Sinc wiggles have one spacing (1/AQ) and an amplitude that decays
+    slowly with the distance from their line; multiplet lines do not form such runs
+    (a septet's neighbours differ by 1:6:15:20, a doublet of doublets has two spacings).
+
+    Returns
+    -------
+    Boolean mask over the maxima (sorted by position).
+    """
+    pos = np.asarray(positions, dtype=float)
+    h = np.asarray(heights, dtype=float)
+    n = pos.size
+    flag = np.zeros(n, dtype=bool)
+    if n < min_run:
+        return flag
+    d = np.diff(pos)
+    ratio = h[1:] / np.where(h[:-1] != 0, h[:-1], np.finfo(float).tiny)
+    smooth = (ratio <= height_ratio) & (ratio >= 1.0 / height_ratio)
+    same = np.abs(d[1:] - d[:-1]) <= spacing_tol * np.maximum(d[1:], d[:-1])
+    start = 0
+    for k in range(1, n):
+        # maxima start..k-1 form a run; does k continue it (smooth link, same spacing)?
+        if smooth[k - 1] and (k == start + 1 or same[k - 2]):
+            continue
+        if k - start >= min_run:
+            flag[start:k] = True
+        start = k - 1 if smooth[k - 1] else k
+    if n - start >= min_run:
+        flag[start:] = True
+    return flag
+
+
+def skirt_maxima(
+    y: np.ndarray,
+    apex: np.ndarray,
+    prominence: np.ndarray,
+    noise: float,
+    *,
+    window_points: int,
+    max_fraction: float = 0.02,
+    min_rise: float = 0.5,
+    min_base_snr: float = 10.0,
+) -> np.ndarray:
+    """Mark maxima riding on the skirt of a much stronger line without rising from it.
+
+    A maximum of height ``h`` and prominence ``P`` sits on a skirt at level ``b = h - P``.
+    It is a skirt maximum (shimming hump, lineshape defect, noise on the tail) when the skirt
+    is well above the noise (``b > min_base_snr * noise``), the skirt belongs to a line more
+    than ``1 / max_fraction`` times taller (the highest point of the stretch of spectrum
+    around it that stays above ``b / 2``, looked for within ``window_points``), and it
+    rises less than ``min_rise * b`` above the skirt (not a resolved line).
+
+    Returns
+    -------
+    Boolean mask over the maxima.
+    """
+    y = np.asarray(y, dtype=float)
+    out = np.zeros(len(apex), dtype=bool)
+    for k, (a, p) in enumerate(zip(apex, prominence)):
+        i = int(np.clip(round(a), 0, len(y) - 1))
+        h = y[i]
+        b = h - p
+        if not (b > min_base_snr * noise and p < min_rise * b):
+            continue
+        lo = max(0, i - window_points)
+        seg = y[lo : i + window_points + 1]
+        c = i - lo
+        below = np.flatnonzero(seg <= 0.5 * b)
+        left = below[below < c]
+        right = below[below > c]
+        span = seg[(left[-1] + 1 if left.size else 0) : (right[0] if right.size else seg.size)]
+        out[k] = h < max_fraction * float(span.max())
     return out
 
 
@@ -134,6 +235,7 @@ def pick_lines(
     max_cluster: int = 12,
     artifact_ratio: float = 0.3,
     min_relative_height: float = 0.0,
+    drop_ripple: bool = True,
 ) -> list[PickedLine]:
     """Pick the lines of a real spectrum (baseline at zero), positions in points.
 
@@ -159,6 +261,8 @@ def pick_lines(
     max_cluster
         Larger groups of touching lines keep their interpolated positions (fitting them
         jointly would be slow and badly conditioned).
+    drop_ripple
+        Leave out trains of truncation wiggles (:func:`ripple_trains`).
 
     Returns
     -------
@@ -168,12 +272,23 @@ def pick_lines(
     floor = threshold_snr * noise
     if min_relative_height > 0 and y.size:
         floor = max(floor, min_relative_height * float(np.max(y)))
-    idx, _ = find_peaks(y, height=floor, prominence=prominence_snr * noise)
+    idx, props = find_peaks(y, height=floor, prominence=prominence_snr * noise)
+    if idx.size == 0:
+        return []
+    proms = props["prominences"]
+    if drop_ripple:
+        # trains are judged on every maximum (a wiggle train's lower maxima are below the
+        # threshold and would otherwise break it), by prominence (baseline-independent)
+        every, pa = find_peaks(y, prominence=2.0 * noise)
+        trains = ripple_trains(every, pa["prominences"]) | ripple_trains(every, y[every])
+        ripple = set(every[trains].tolist())
+        keep = np.array([i not in ripple for i in idx], dtype=bool)
+        idx, proms = idx[keep], proms[keep]
     if idx.size == 0:
         return []
     widths = peak_widths(y, idx, rel_height=0.5)[0]
     lines = []
-    for i, w in zip(idx, widths):
+    for i, w, prom in zip(idx, widths, proms):
         pos, h = _parabolic(y, int(i))
         w = max(float(w), 0.5)
         # truncation wiggles and phase errors come with negative lobes as deep as the
@@ -181,7 +296,7 @@ def pick_lines(
         r = int(max(5, 5 * w))
         if np.min(y[max(0, i - r) : i + r + 1]) < -max(artifact_ratio * h, 3.0 * noise):
             continue
-        lines.append(PickedLine(pos, h, w, 1.0, pv_area(h, w, 1.0), pos))
+        lines.append(PickedLine(pos, h, w, 1.0, pv_area(h, w, 1.0), pos, float(prom)))
     # noise maxima riding on the tail of a strong line pass the height test; they are
     # much narrower than the real lines (whose width the apodisation and T2 set)
     strong = [p.fwhm for p in lines if p.height > 50.0 * noise]

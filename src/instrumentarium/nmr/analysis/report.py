@@ -33,6 +33,7 @@ _KIND_COLOURS = {
     "tms": "C7",
     "c13_satellite": "C8",
     "reference": "C7",
+    "artifact": "0.7",
 }
 
 

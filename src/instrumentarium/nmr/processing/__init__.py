@@ -21,6 +21,7 @@ from ._simulate import simulate_fid
 from ._solvents import SOLVENTS, Solvent, normalise_solvent, solvent
 from ._time_domain import apodize, window, zero_fill
 from ._transform import correct_group_delay, fourier_transform, hz_axis, ppm_axis, set_ppm_axis
+from ._vnmrj import left_shift, vnmrj_weighting, vnmrj_window
 
 __all__ = [
     "SOLVENTS",
@@ -38,6 +39,7 @@ __all__ = [
     "estimate_phase",
     "fourier_transform",
     "hz_axis",
+    "left_shift",
     "is_edited_experiment",
     "is_solvent_suppressed",
     "noise_sigma",
@@ -47,6 +49,8 @@ __all__ = [
     "set_ppm_axis",
     "signal_regions",
     "simulate_fid",
+    "vnmrj_weighting",
+    "vnmrj_window",
     "window",
     "zero_fill",
 ]

@@ -32,7 +32,8 @@ from scipy import optimize, signal
 
 from ...model import Measurement, NMRAcquisition
 from ...pipeline import StepOutput, step
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
+from ._entropy import refine_entropy
 from ._linefit import line_phases
 from ._phase import phase_ramp
 
@@ -64,13 +65,13 @@ def is_solvent_suppressed(pulse_program: str | None) -> bool:
 
 def noise_sigma(x: np.ndarray) -> float:
     """Robust noise standard deviation of a real array from its first differences (MAD)."""
-    d = np.diff(x)[:: max(x.shape[0] // 32768, 1)]
+    d = np.diff(x)[:: max(x.shape[0] // 8192, 1)]
     return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(2.0)) or 1e-300
 
 
 def signal_regions(
     spectrum: np.ndarray, *, threshold_sigma: float = 8.0, dynamic_range: float = 0.02,
-    window_widths: float = 3.0, max_peaks: int = 200,
+    window_widths: float = 3.0, max_peaks: int = 200, sigma: float | None = None,
 ) -> list[tuple[int, int]]:
     """Half-open index ranges ``[a, b)`` around the lines of a complex spectrum.
 
@@ -79,21 +80,29 @@ def signal_regions(
     (the dispersion wings of strong lines would otherwise make everything "signal"). Each
     line gets a window of ``window_widths`` magnitude half-widths on each side (about ten
     Lorentzian half-widths, 94 % of the absorption area) and overlapping windows merge.
+    ``sigma``: the noise level if already known (else estimated from the spectrum).
     """
     mag = np.abs(spectrum)
     n = mag.shape[0]
-    sigma = 0.5 * (noise_sigma(spectrum.real) + noise_sigma(spectrum.imag))
+    if sigma is None:
+        sigma = 0.5 * (noise_sigma(spectrum.real) + noise_sigma(spectrum.imag))
     prominence = max(threshold_sigma * sigma, dynamic_range * float(mag.max()))
-    peaks, props = signal.find_peaks(mag, prominence=prominence, width=1.0, rel_height=0.5)
+    # the magnitude is >= 0, so a line's prominence never exceeds its height: the height
+    # test (cheap) drops the thousands of noise maxima before the costly prominence search
+    peaks, props = signal.find_peaks(mag, height=prominence, prominence=prominence, width=1.0, rel_height=0.5)
+    return _windows(peaks, props["prominences"], props["widths"], n, window_widths, max_peaks)
+
+
+def _windows(peaks: np.ndarray, prominences: np.ndarray, widths: np.ndarray, n: int, window_widths: float,
+             max_peaks: int) -> list[tuple[int, int]]:
+    """Merged windows of ``window_widths`` half-widths around the ``max_peaks`` most prominent lines."""
     if peaks.size == 0:
         return []
     if peaks.size > max_peaks:
-        top = np.argsort(props["prominences"])[-max_peaks:]
-        peaks, widths = peaks[top], props["widths"][top]
+        top = np.argsort(prominences)[-max_peaks:]
+        peaks, widths = peaks[top], widths[top]
         order = np.argsort(peaks)
         peaks, widths = peaks[order], widths[order]
-    else:
-        widths = props["widths"]
     half = np.ceil(window_widths * np.maximum(widths, 2.0)).astype(int)
     out: list[list[int]] = []
     for p, h in zip(peaks, half):
@@ -103,63 +112,6 @@ def signal_regions(
         else:
             out.append([a, b])
     return [(a, b) for a, b in out if b - a >= 5]
-
-
-class _EntropyCost:
-    """ACME cost on the signal regions: derivative entropy + negative-area penalty.
-
-    Chen, L., Weng, Z., Goh, L. & Garland, M. An efficient algorithm for automatic phase
-    correction of NMR spectra based on entropy minimization. J. Magn. Reson. 158, 164 (2002).
-    Evaluated on the concatenated regions only (vectorised), with two changes for real
-    data: negatives are measured above a straight baseline through each region's edges
-    (a baseline offset or roll is not a phase error), and only what lies more than
-    ``noise_floor`` below it counts (otherwise the noise itself biases the phase).
-    """
-
-    def __init__(self, s: np.ndarray, regions: list[tuple[int, int]], *, edited: bool,
-                 noise_floor: float, edge: int = 3) -> None:
-        n = s.shape[0]
-        idx = np.concatenate([np.arange(a, b) for a, b in regions])
-        self.re, self.im = s.real[idx], s.imag[idx]
-        self.x = idx / n
-        lengths = np.array([b - a for a, b in regions])
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        # derivative only inside regions
-        inner = np.ones(idx.size - 1, dtype=bool)
-        inner[starts[1:] - 1] = False
-        self.inner = inner
-        e = np.minimum(edge, np.maximum(lengths // 8, 1))
-        self.left = [np.arange(st, st + k) for st, k in zip(starts, e)]
-        self.right = [np.arange(st + ln - k, st + ln) for st, ln, k in zip(starts, lengths, e)]
-        seg = np.repeat(np.arange(len(regions)), lengths)
-        pos = np.arange(idx.size) - starts[seg]
-        self.seg = seg
-        self.frac = (pos - (e[seg] - 1) / 2) / np.maximum(lengths[seg] - e[seg], 1)
-        self.left_sel = np.concatenate(self.left)
-        self.right_sel = np.concatenate(self.right)
-        self.left_seg = np.repeat(np.arange(len(regions)), e)
-        self.e = e.astype(float)
-        self.edited = edited
-        self.noise_floor = noise_floor
-
-    def __call__(self, p0: float, p1: float) -> float:
-        ph = p0 + p1 * self.x
-        r = self.re * np.cos(ph) + self.im * np.sin(ph)
-        d = np.abs(np.diff(r))[self.inner]
-        total = d.sum()
-        if total <= 0:
-            return 0.0
-        p = d[d > 0] / total
-        h = float(-(p * np.log(p)).sum())
-        if self.edited:
-            return h
-        nseg = self.e.size
-        left = np.bincount(self.left_seg, r[self.left_sel], nseg) / self.e
-        right = np.bincount(self.left_seg, r[self.right_sel], nseg) / self.e
-        base = left[self.seg] + (right - left)[self.seg] * self.frac
-        flat = r - base
-        neg = np.minimum(flat + self.noise_floor, 0.0) / max(float(np.abs(flat).max()), 1e-300)
-        return h + 1000.0 * float((neg * neg).sum())
 
 
 @dataclass(frozen=True)
@@ -175,34 +127,28 @@ class PhaseEstimate:
     residual_deg: float
 
 
-def _widen(regions: list[tuple[int, int]], n: int, min_pad: int) -> list[tuple[int, int]]:
-    """Pad each region by max(its width, ``min_pad``) points per side and merge overlaps."""
-    out: list[list[int]] = []
-    for a, b in regions:
-        pad = max(b - a, min_pad)
-        a, b = max(a - pad, 0), min(b + pad, n)
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
 def _region_phases(s: np.ndarray, regions: list[tuple[int, int]], edge: int = 3):
+    """Angle and size of each region's summed signal above a straight complex baseline
+    through its edges, and its magnitude-weighted centre (fraction ``j/n``); all regions at once."""
     n = s.shape[0]
-    theta, weight, centre = [], [], []
-    for a, b in regions:
-        seg = s[a:b]
-        m = b - a
-        e = min(edge, max(m // 8, 1))
-        left, right = seg[:e].mean(), seg[-e:].mean()
-        base = left + (right - left) * (np.arange(m) - (e - 1) / 2) / max(m - e, 1)
-        z = (seg - base).sum()
-        mag = np.abs(seg - base)
-        theta.append(np.angle(z))
-        weight.append(np.abs(z))
-        centre.append((a + (mag * np.arange(m)).sum() / max(mag.sum(), 1e-300)) / n)
-    return np.array(theta), np.array(weight), np.array(centre)
+    a = np.array([r[0] for r in regions])
+    lengths = np.array([r[1] - r[0] for r in regions])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    seg_id = np.repeat(np.arange(len(regions)), lengths)
+    pos = np.arange(int(lengths.sum())) - starts[seg_id]
+    vals = s[a[seg_id] + pos]
+    e = np.minimum(edge, np.maximum(lengths // 8, 1))
+    e_starts = np.concatenate([[0], np.cumsum(e)[:-1]])
+    e_id = np.repeat(np.arange(len(regions)), e)
+    e_pos = np.arange(int(e.sum())) - e_starts[e_id]
+    left = np.add.reduceat(vals[starts[e_id] + e_pos], e_starts) / e
+    right = np.add.reduceat(vals[starts[e_id] + lengths[e_id] - e[e_id] + e_pos], e_starts) / e
+    frac = (pos - (e[seg_id] - 1) / 2) / np.maximum(lengths - e, 1)[seg_id]
+    flat = vals - (left[seg_id] + (right - left)[seg_id] * frac)
+    z = np.add.reduceat(flat, starts)
+    mag = np.abs(flat)
+    centre = (a + np.add.reduceat(mag * pos, starts) / np.maximum(np.add.reduceat(mag, starts), 1e-300)) / n
+    return np.angle(z), np.abs(z), centre
 
 
 def _fit(theta, w, x, fold: int, p1_limit_deg: float) -> tuple[float, float, float, float]:
@@ -223,9 +169,12 @@ def _fit_line(theta, w, x, fold: int, p1_limit_deg: float):
         return np.sum(w * np.exp(1j * fold * (theta - p1 * x)))
 
     grid = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 1.0))
-    z = (w[None, :] * np.exp(1j * fold * (theta[None, :] - grid[:, None] * x[None, :]))).sum(axis=1)
+    # |resultant| on the grid in single precision (SIMD trig); refined in double below
+    ang = (fold * (theta[None, :] - grid[:, None] * x[None, :])).astype(np.float32)
+    w32 = w.astype(np.float32)
+    mag = np.hypot(np.cos(ang) @ w32, np.sin(ang) @ w32)
     # prefer the smallest |p1| among near-equal maxima (aliases of sparse region sets)
-    score = np.abs(z) * (1.0 - 1e-3 * np.abs(grid) / np.deg2rad(p1_limit_deg))
+    score = mag * (1.0 - 1e-3 * np.abs(grid) / np.deg2rad(p1_limit_deg))
     g = float(grid[int(np.argmax(score))])
     step = float(grid[1] - grid[0]) if grid.size > 1 else 0.02
     res = optimize.minimize_scalar(lambda p: -abs(resultant(p)), bounds=(g - step, g + step),
@@ -251,10 +200,24 @@ def estimate_phase(
     max_line_regions: int = 20,
     refine_above_deg: float = 5.0,
     min_pad: int = 128,
+    zero_filled: float = 1.0,
 ) -> PhaseEstimate:
-    """Estimate the zero- and first-order phase of a complex spectrum (see module notes)."""
+    """Estimate the zero- and first-order phase of a complex spectrum (see module notes).
+
+    ``zero_filled``: spectrum size over the number of complex FID points, when known; from 2
+    the entropy refinement works on every other point (same information, half the cost).
+    """
     s = np.asarray(spectrum, dtype=np.complex128)
-    regions = signal_regions(s, threshold_sigma=threshold_sigma)
+    sigma = 0.5 * (noise_sigma(s.real) + noise_sigma(s.imag))
+    # one peak search serves the signal regions (see signal_regions: prominence above
+    # threshold_sigma noise and 2 % of the tallest line, width >= 1 point) and the line-width
+    # test below (prominence above 2 %, width >= 0.5): the second set contains the first
+    mag = np.abs(s)
+    floor = 0.02 * float(mag.max())
+    prominence = max(threshold_sigma * sigma, floor)
+    peaks, props = signal.find_peaks(mag, height=floor, prominence=floor, width=0.5, rel_height=0.5)
+    sel = (props["prominences"] >= prominence) & (props["widths"] >= 1.0)
+    regions = _windows(peaks[sel], props["prominences"][sel], props["widths"][sel], s.shape[0], 3.0, 200)
     keep = []
     for a, b in regions:
         hi, lo = axis_ppm[a], axis_ppm[b - 1]
@@ -263,7 +226,6 @@ def estimate_phase(
         keep.append((a, b))
     if not keep:
         return PhaseEstimate(0.0, 0.0, 0.0, 0, edited, tuple(exclude_ppm), float("nan"))
-    sigma = 0.5 * (noise_sigma(s.real) + noise_sigma(s.imag))
     fold = 2 if edited else 1
     theta, weight, x = _region_phases(s, keep)
     p0, p1, r, spread_deg = _fit(theta, np.sqrt(weight), x, fold, p1_limit_deg)
@@ -272,8 +234,6 @@ def estimate_phase(
     # the regional fit is kept as it is.
     broad = False
     if hz_per_point is not None:
-        mag = np.abs(s)
-        _pk, props = signal.find_peaks(mag, prominence=0.02 * float(mag.max()), width=0.5)
         if props["widths"].size:
             broad = float(np.median(props["widths"])) * hz_per_point > broad_lines_hz
     cheap = len(keep) <= max_line_regions and spread_deg <= 2 * refine_above_deg
@@ -292,32 +252,18 @@ def estimate_phase(
     # the entropy refinement (slightly biased on sparse, well-resolved lines) is for
     # spectra whose regions disagree (overlap, baseline distortion).
     if refine and spread_deg > refine_above_deg and not broad:
-        wide = _widen(keep, s.shape[0], min_pad)
-        floor = 3.0 * 0.5 * (noise_sigma(s.real) + noise_sigma(s.imag))
-        cost = _EntropyCost(s, wide, edited=edited, noise_floor=floor)
-        limit = np.deg2rad(p1_limit_deg)
-        seeds = [(p0, p1)]
-        # scan p1 (p0 from the regional fit at each p1) with the entropy cost: the regional
-        # estimate alone can lock onto an alias of p1 when the regions are few or clustered
-        scan = np.deg2rad(np.arange(-p1_limit_deg, p1_limit_deg + 1e-9, 20.0))
-        zs = (w[None, :] * np.exp(1j * fold * (theta[None, :] - scan[:, None] * x[None, :]))).sum(axis=1)
-        costs = [cost(float(np.angle(z)) / fold, float(q)) for z, q in zip(zs, scan)]
-        k = int(np.argmin(costs))
-        seeds.append((float(np.angle(zs[k])) / fold, float(scan[k])))
-        if not edited:
-            seeds += [(q0 + np.pi, q1) for q0, q1 in seeds]
-        # refine the most promising start only
-        seeds = sorted(seeds, key=lambda q: cost(*q))[:1]
-        best = None
-        for q0, q1 in seeds:
-            res = optimize.minimize(lambda q: cost(q[0], q[1])
-                                    + (0.0 if abs(q[1]) <= limit else 1e3 * (abs(q[1]) - limit)),
-                                    np.array([q0, q1]), method="Nelder-Mead",
-                                    options={"xatol": 5e-4, "fatol": 1e-6, "initial_simplex":
-                                             np.array([[q0, q1], [q0 + 0.1, q1], [q0, q1 + 0.2]])})
-            if best is None or res.fun < best.fun:
-                best = res
-        p0, p1 = float(best.x[0]), float(best.x[1])
+        k = 2 if zero_filled >= 2.0 and s.shape[0] % 2 == 0 else 1
+        if k > 1:
+            # every other point of a spectrum zero-filled twice or more is the transform of
+            # the FID zero-filled less: the same information on half the points
+            sk = s[::k]
+            keep_k = [(a, b) for a, b in ((-(-a // k), -(-b // k)) for a, b in keep) if b > a]
+            p0, p1 = refine_entropy(sk, keep_k or [(0, sk.shape[0])], (p0, p1), (theta, w, x), fold=fold,
+                                     edited=edited, noise_floor=3.0 * sigma, p1_limit_deg=p1_limit_deg,
+                                     min_pad=max(min_pad // k, 1))
+        else:
+            p0, p1 = refine_entropy(s, keep, (p0, p1), (theta, w, x), fold=fold, edited=edited,
+                                     noise_floor=3.0 * sigma, p1_limit_deg=p1_limit_deg, min_pad=min_pad)
     if edited:
         # choose between p0 and p0 + 180: most of the signal positive
         real = (s * phase_ramp(s.shape[0], np.rad2deg(p0), np.rad2deg(p1))).real
@@ -380,9 +326,11 @@ def autophase(
     else:
         windows = tuple((float(min(r)), float(max(r))) for r in exclude_ppm)
     sw = getattr(acq, "spectral_width_hz", None)
+    td = getattr(acq, "n_points", None)
     est = estimate_phase(m.signal, m.axes[0].values, edited=edited, exclude_ppm=windows,
-                         p1_limit_deg=p1_limit_deg, hz_per_point=sw / m.shape[0] if sw else None)
-    out = m.replace(signal=m.signal * phase_ramp(m.shape[0], est.p0_deg, est.p1_deg))
+                         p1_limit_deg=p1_limit_deg, hz_per_point=sw / m.shape[0] if sw else None,
+                         zero_filled=m.shape[0] / td if td else 1.0)
+    out = m.replace(signal=fresh(m.signal * phase_ramp(m.shape[0], est.p0_deg, est.p1_deg)))
     decisions = {
         "p0_deg": round(est.p0_deg, 3),
         "p1_deg": round(est.p1_deg, 3),

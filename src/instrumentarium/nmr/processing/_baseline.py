@@ -18,7 +18,7 @@ from scipy import ndimage
 from ...model import Measurement, ProcessingError
 from ...pipeline import StepOutput, step
 from ._autophase import noise_sigma
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
 
 __all__ = ["baseline", "polynomial_baseline"]
 
@@ -42,15 +42,18 @@ def polynomial_baseline(
     free = np.abs(y - base0) < threshold_sigma * 3 * sigma
     dil = max(int(n * dilate_fraction), 1)
     fit = base0
+    basis = None
     for _ in range(iterations):
         if free.sum() < 4 * (order + 1):
             break
         sub = np.flatnonzero(free)[:: max(int(free.sum()) // 2048, 1)]
+        if basis is None:  # the Chebyshev basis on every point, once (fit = basis @ coef)
+            basis = np.polynomial.chebyshev.chebvander(x, order)
         # normal equations of a small, well-conditioned Chebyshev system: much cheaper than
         # an SVD-based least squares on every iteration
-        v = np.polynomial.chebyshev.chebvander(x[sub], order)
+        v = basis[sub]
         coef = np.linalg.solve(v.T @ v, v.T @ y[sub])
-        fit = np.polynomial.chebyshev.chebval(x, coef)
+        fit = basis @ coef
         resid = y - fit
         r_free = resid[sub]
         s = 1.4826 * float(np.median(np.abs(r_free - np.median(r_free)))) or sigma
@@ -91,7 +94,7 @@ def baseline(
         fitter = Baseline(np.arange(y.shape[0], dtype=float))
         fit, _params = getattr(fitter, method)(y, lam=lam)
         decisions.update(lam=lam)
-    out = m.signal - fit if m.is_complex else y - fit
+    out = fresh(m.signal - fit if m.is_complex else y - fit)
     warnings = []
     if method == "polynomial" and decisions["baseline_fraction"] < 0.2:
         warnings.append(f"only {decisions['baseline_fraction']:.0%} of the points look signal-free: "

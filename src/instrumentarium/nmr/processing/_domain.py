@@ -9,9 +9,22 @@ to run first.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...model import Measurement, MissingParameterError, NMRAcquisition, ProcessingError
 
-__all__ = ["require_fid", "require_spectrum", "acquisition_of", "applied_steps"]
+__all__ = ["require_fid", "require_spectrum", "acquisition_of", "applied_steps", "fresh"]
+
+
+def fresh(values: np.ndarray) -> np.ndarray:
+    """Mark an array that a step has just computed (and holds no other reference to) read-only.
+
+    A Measurement copies writeable arrays to protect itself from later changes by the caller;
+    a read-only one is shared. Steps hand their new arrays over this way, which saves one
+    copy of the signal per step without weakening immutability.
+    """
+    values.setflags(write=False)
+    return values
 
 
 def require_fid(m: Measurement, step: str) -> None:

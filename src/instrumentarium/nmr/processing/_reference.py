@@ -16,17 +16,17 @@ from scipy import signal as _signal
 from ...model import Axis, Measurement, NMRAcquisition, ProcessingError
 from ...pipeline import StepOutput, step
 from ._autophase import noise_sigma
-from ._domain import require_spectrum
+from ._domain import fresh, require_spectrum
 from ._solvents import SOLVENTS, normalise_solvent
 
 __all__ = ["reference", "find_reference_signal"]
 
-_AQUEOUS = {"D2O"}
+_AQUEOUS = {"D2O", "H2O+D2O"}
 
 
 def find_reference_signal(
     axis_ppm: np.ndarray, real: np.ndarray, expected_ppm: float, search_ppm: float,
-    *, min_snr: float = 20.0,
+    *, min_snr: float = 20.0, sigma: float | None = None,
 ) -> tuple[float, float] | None:
     """Locate the line nearest ``expected_ppm`` (within ``search_ppm``); return (ppm, confidence).
 
@@ -34,14 +34,15 @@ def find_reference_signal(
     times the noise; each is scored by height times ``exp(-(d/w)**2)`` with ``d`` its distance
     from the expected shift and ``w = search_ppm/3``, so the tallest line of a multiplet near
     the expected shift wins over a bigger one further away. The position is refined by a
-    parabola through the top three points.
+    parabola through the top three points. ``sigma``: the noise of ``real`` if already known.
     """
     inside = np.flatnonzero(np.abs(axis_ppm - expected_ppm) <= search_ppm)
     if inside.size < 5:
         return None
     a, b = int(inside[0]), int(inside[-1]) + 1
     seg = real[a:b]
-    sigma = noise_sigma(real)
+    if sigma is None:
+        sigma = noise_sigma(real)
     peaks, props = _signal.find_peaks(seg, prominence=min_snr * sigma)
     if peaks.size == 0:
         return None
@@ -111,7 +112,7 @@ def reference(
         )
     axis = m.axes[0].values
     if shift_ppm is not None:
-        out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + float(shift_ppm)),))
+        out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + float(shift_ppm))),))
         decisions = {"method": "manual", "shift_ppm": float(shift_ppm), "confidence": 1.0}
         return StepOutput(out, decisions=decisions)
     acq = m.acquisition
@@ -123,17 +124,20 @@ def reference(
     if method == "none":
         return StepOutput(m, decisions=decisions)
     real = np.asarray(m.signal.real, dtype=float)
+    sigma = None
     for kind, compound, expected, search in _candidates(nucleus, key):
         if method != "auto" and kind != method:
             continue
-        found = find_reference_signal(axis, real, expected, search)
+        if sigma is None:
+            sigma = noise_sigma(real)
+        found = find_reference_signal(axis, real, expected, search, sigma=sigma)
         if found is None:
             continue
         observed, confidence = found
         if confidence < min_confidence:
             continue
         shift = expected - observed
-        out = m.replace(axes=(Axis("chemical_shift", "ppm", axis + shift),))
+        out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + shift)),))
         decisions.update(method=kind, compound=compound, expected_ppm=expected,
                          observed_ppm=round(float(observed), 5), shift_ppm=round(float(shift), 5),
                          confidence=round(confidence, 3))

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...model import Axis, Measurement, ProcessingError
 from ...pipeline import step
-from ._domain import acquisition_of, require_fid
+from ._domain import acquisition_of, fresh, require_fid
 
 __all__ = ["apodize", "zero_fill", "window"]
 
@@ -84,7 +84,7 @@ def apodize(
         m.shape[0], acq.spectral_width_hz, function=function, line_broadening_hz=line_broadening_hz,
         gaussian_fraction=gaussian_fraction, sine_offset=sine_offset,
     )
-    return m.replace(signal=m.signal * w)
+    return m.replace(signal=fresh(m.signal * w))
 
 
 @step("nmr.zero_fill", technique="nmr")
@@ -112,5 +112,5 @@ def zero_fill(m: Measurement, *, size: int | None = None, factor: int = 2) -> Me
     out = np.zeros(size, dtype=np.result_type(m.signal.dtype, np.complex64))
     k = min(n, size)
     out[:k] = m.signal[:k]
-    time = Axis("time", "s", np.arange(size) / float(acq.spectral_width_hz))
-    return m.replace(signal=out, axes=(time,))
+    time = Axis("time", "s", fresh(np.arange(size) / float(acq.spectral_width_hz)))
+    return m.replace(signal=fresh(out), axes=(time,))

@@ -15,7 +15,8 @@ import numpy as np
 
 from ...model import Axis, Measurement, ProcessingError
 from ...pipeline import StepOutput, step
-from ._domain import acquisition_of, applied_steps, require_fid, require_spectrum
+from ._domain import acquisition_of, applied_steps, fresh, require_fid, require_spectrum
+from ._phase import rotations
 
 __all__ = ["AXIS_ORDER", "fourier_transform", "correct_group_delay", "set_ppm_axis", "ppm_axis", "hz_axis"]
 
@@ -25,7 +26,7 @@ AXIS_ORDER = "descending: first point = highest ppm (TopSpin 1r order)"
 def ppm_axis(n_points: int, *, offset_ppm: float, spectral_width_hz: float, frequency_mhz: float) -> Axis:
     """The ``chemical_shift`` axis (ppm, descending) of ``n_points``: ``OFFSET - j*SW/(SF*SI)``."""
     step_ppm = spectral_width_hz / frequency_mhz / n_points
-    return Axis("chemical_shift", "ppm", offset_ppm - step_ppm * np.arange(n_points))
+    return Axis("chemical_shift", "ppm", fresh(offset_ppm - step_ppm * np.arange(n_points)))
 
 
 def hz_axis(m: Measurement) -> np.ndarray:
@@ -70,7 +71,9 @@ def fourier_transform(m: Measurement, *, first_point_factor: float = 0.5) -> Ste
     fid = np.array(m.signal, dtype=np.complex128)
     fid[0] *= first_point_factor
     n = fid.shape[0]
-    spec = np.roll(np.fft.fftshift(np.fft.fft(fid))[::-1], 1)
+    full = np.fft.fft(fid)
+    # np.roll(np.fft.fftshift(full)[::-1], 1) in one pass: spec[j] = full[(n - n//2 - j) mod n]
+    spec = fresh(full[(n - n // 2 - np.arange(n)) % n])
     offset = carrier + sw / 2.0 / mhz
     axis = ppm_axis(n, offset_ppm=offset, spectral_width_hz=sw, frequency_mhz=mhz)
     return StepOutput(m.replace(signal=spec, axes=(axis,)),
@@ -108,9 +111,11 @@ def correct_group_delay(m: Measurement, *, points: float | None = None) -> StepO
     else:
         g, source = float(points), "parameter"
     n = m.shape[0]
-    j = np.arange(n, dtype=float)
-    j[0] = n
-    out = m.signal * np.exp(-2j * np.pi * float(g) * j / n) if g else m.signal
+    out = m.signal
+    if g:
+        ramp = rotations(n, 0.0, 2.0 * np.pi * float(g) / n)  # exp(-2 pi i G j / n)
+        ramp[0] = np.exp(-2j * np.pi * float(g))  # the wrapped point 0 is j = n
+        out = fresh(m.signal * ramp)
     return StepOutput(m.replace(signal=out), decisions={"group_delay_points": float(g), "source": source},
                       warnings=warnings)
 

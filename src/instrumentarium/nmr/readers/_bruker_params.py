@@ -23,12 +23,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...formats._jcamp_ldr import parse_bruker_parameters
+from ...formats._jcamp_ldr import _scalar, normalise_label, parse_bruker_value, strip_comment
 from ...model import FormatError, Instrument, MissingParameterError, NMRAcquisition, NMRDimension
 from .._conventions import normalise_nucleus
 
 __all__ = [
     "read_parameter_file",
+    "parse_parameters",
     "group_delay_points",
     "acquisition_from_acqus",
     "instrument_from_acqus",
@@ -77,10 +78,91 @@ def read_parameter_file(path: Path, *, required: bool = True) -> dict[str, Any] 
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    params = parse_bruker_parameters(text)
+    params = parse_parameters(text)
     if len(params) <= 2:  # only _coreheader and _comments
         raise FormatError("no ##$ parameter records: not a Bruker parameter file, or damaged", path=path)
     return params
+
+
+_INTS = re.compile(r"[0-9+\-\s]*")
+_SIMPLE_INT = re.compile(r"[+-]?[0-9]+")
+_SIMPLE_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_ARRAY_HEAD = re.compile(r"\(\d+\.\.\d+\)")
+_COMMENT_LINE = re.compile(r"^\$\$[^\n]*", re.MULTILINE)
+
+
+def _array(body: str) -> list[Any]:
+    """The values of an array record's lines (no ``<strings>``, no ``$$`` comments)."""
+    tokens = body.split()
+    if _INTS.fullmatch(body):
+        try:
+            return [int(t) for t in tokens]
+        except ValueError:
+            pass
+    return [_scalar(t) for t in tokens]
+
+
+def _value(value: str) -> Any:
+    """:func:`parse_bruker_value` with fast paths for plain numbers and integer arrays."""
+    if _SIMPLE_INT.fullmatch(value):
+        return int(value)
+    if _SIMPLE_FLOAT.fullmatch(value):
+        return float(value)
+    if value.startswith("(") and "<" not in value and "$$" not in value:
+        close = value.find(")")
+        body = value[close + 1 :]
+        if close > 0 and _INTS.fullmatch(body):
+            try:
+                head = parse_bruker_value(value[: close + 1])  # validates "(a..b)"; gives []
+                if head == []:
+                    return [int(t) for t in body.split()]
+            except ValueError:
+                pass
+    return parse_bruker_value(value)
+
+
+def parse_parameters(text: str) -> dict[str, Any]:
+    """Parse a Bruker parameter file (acqus, procs...) into ``{NAME: value}``.
+
+    Same result as :func:`instrumentarium.formats._jcamp_ldr.parse_bruker_parameters` (vendor
+    ``##$NAME=`` records keyed by ``NAME``, core records under ``"_coreheader"``, ``$$``
+    comment lines under ``"_comments"``, reading stops at ``##END=``), but the file is split
+    into records at once (``"\n##"``) instead of line by line: only multi-line records
+    (arrays, long strings) are looked at line by line. Several times faster on real acqus files.
+    """
+    norm = "\n".join(text.splitlines())
+    out: dict[str, Any] = {}
+    core: dict[str, str] = {}
+    comments = [c.strip() for c in _COMMENT_LINE.findall(norm)] if "$$" in norm else []
+    chunks = norm.split("\n##")
+    if norm.startswith("##"):
+        chunks[0] = chunks[0][2:]
+    else:
+        chunks = chunks[1:]
+    for chunk in chunks:
+        nl = chunk.find("\n")
+        first = chunk if nl < 0 else chunk[:nl]
+        eq = first.find("=")
+        if eq < 0:  # "##" line without "=": not a record
+            continue
+        label = first[:eq]
+        value = first[eq + 1 :].strip()
+        if nl >= 0:
+            rest = chunk[nl + 1 :]
+            if label.startswith("$") and _ARRAY_HEAD.fullmatch(value) and "$$" not in rest and "<" not in rest:
+                out[label[1:].strip()] = _array(rest)  # "(0..n)" then lines of numbers: the common case
+                continue
+            lines = [ln.rstrip() for ln in rest.split("\n") if not ln.lstrip().startswith("$$")]
+            value = "\n".join([value, *lines])
+        if label.startswith("$"):
+            out[label[1:].strip()] = _value(value)
+        elif normalise_label(label) == "END":
+            break
+        else:
+            core[label.strip()] = strip_comment(value).strip()
+    out["_coreheader"] = core
+    out["_comments"] = comments
+    return out
 
 
 def _number(params: dict[str, Any], key: str) -> float | None:

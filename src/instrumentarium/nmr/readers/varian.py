@@ -65,10 +65,13 @@ def experiment_folder(path: Path) -> Path | None:
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
 
 
-def read_procpar(path: Path) -> dict[str, Any]:
+def read_procpar(path: Path, *, inactive: set[str] | None = None) -> dict[str, Any]:
     """Parse a VnmrJ ``procpar`` into ``{name: value}`` (a list when arrayed).
 
-    Reals (basictype 1) become floats, strings (basictype 2) stay strings.
+    Reals (basictype 1) become floats, strings (basictype 2) stay strings. ``inactive``: a
+    set that receives the names of the parameters marked inactive (the "active" field of
+    the entry's first line is 0: VnmrJ shows them as ``'n'`` and does not use them, e.g.
+    ``lb='n'`` means no line broadening).
     """
     if not path.is_file():
         raise MissingParameterError(
@@ -84,6 +87,8 @@ def read_procpar(path: Path) -> dict[str, Any]:
             if not head:
                 continue
             name, basictype = head[0], int(head[2])
+            if inactive is not None and len(head) > 9 and head[9] == "0":
+                inactive.add(name)
             tokens = [m.group(1) if m.group(1) is not None else m.group(2) for m in _TOKEN.finditer(lines[i])]
             i += 1
             count = int(tokens[0])
@@ -184,7 +189,8 @@ class VarianReader(Reader):
         folder = experiment_folder(path)
         if folder is None:
             raise self.fail(path, "not a VnmrJ .fid folder (needs fid and procpar)")
-        pp = read_procpar(folder / "procpar")
+        off: set[str] = set()
+        pp = read_procpar(folder / "procpar", inactive=off)
         data, header = read_varian_fid(folder / "fid")
         data = np.conj(data)  # VnmrJ's frequency sense is the opposite of Bruker's (see notes)
         warnings: list[str] = []
@@ -239,7 +245,7 @@ class VarianReader(Reader):
             axes=axes,
             signal_unit="arb",
             acquisition=acq,
-            raw_parameters={"procpar": pp, "fid_header": header},
+            raw_parameters={"procpar": pp, "procpar_inactive": sorted(off), "fid_header": header},
             source=Source.from_files(
                 [folder / "fid", folder / "procpar"],
                 reader=self.name,

@@ -60,8 +60,61 @@
     };
   }
 
+  function axisLabel(a, which) {
+    if (a.unit === "ppm") return `δ${which} / ppm`;
+    return a.unit ? `${a.name} / ${a.unit}` : a.name;
+  }
+
+  // 2-D: geometric contour levels drawn on log-scaled copies of the matrix (Plotly's contour
+  // levels are evenly spaced: evenly spaced in log|z| are geometric in z), positive in blue,
+  // negative (phase-sensitive, edited) in red.
+  function contourTraces(d) {
+    const lv = d.levels, t = [];
+    // below the lowest level: a constant under it (nulls leave holes Plotly's contouring trips on)
+    const k = d.z_scale / lv.base;
+    const scaled = sign => d.z.map(row => row.map(v => (sign * v * k >= 1 ? Math.log(sign * v * k) : -1)));
+    const step = Math.log(lv.factor > 1 ? lv.factor : 2);
+    [[1, lv.positive, "#1f4e79", "positive"], [-1, lv.negative, "#c0392b", "negative"]].forEach(
+      ([sign, levels, color, name]) => {
+        if (!levels.length) return;
+        t.push({type: "contour", x: d.x, y: d.y, z: scaled(sign), name: name, showscale: false,
+                contours: {coloring: "lines", start: 0, end: step * (levels.length - 1) + 1e-9, size: step},
+                line: {width: 1}, colorscale: [[0, color], [1, color]],
+                hovertemplate: "%{x:.4f}, %{y:.4f}<extra>" + name + "</extra>"});
+      });
+    return t;
+  }
+
+  function stackedTraces(d) {
+    const tops = d.rows.map(r => Math.max(...r.y.filter(v => v !== null).map(Math.abs), 0));
+    const gap = 1.1 * Math.max(...tops, 1e-30);
+    return d.rows.map((r, i) => ({x: r.x, y: r.y.map(v => (v === null ? null : v + i * gap)),
+                                  type: "scattergl", mode: "lines", name: r.label, line: {width: 1},
+                                  hovertemplate: "%{x:.4f}<extra>" + r.label + "</extra>"}));
+  }
+
+  function layout2d(d) {
+    const lay = {margin: {l: 70, r: 20, t: 30, b: 50}, dragmode: "zoom", hovermode: "closest",
+                 showlegend: d.kind === "stacked", legend: {orientation: "h", y: 1.08},
+                 xaxis: {title: {text: axisLabel(d.axis, d.axis_f1.unit === "ppm" ? "2" : "")},
+                         autorange: d.axis.reversed ? "reversed" : true,
+                         showspikes: true, spikemode: "across", spikethickness: 1}};
+    if (d.kind === "contour") {
+      lay.yaxis = {title: {text: axisLabel(d.axis_f1, "1")}, autorange: d.axis_f1.reversed ? "reversed" : true,
+                   showspikes: true, spikemode: "across", spikethickness: 1};
+    } else {
+      lay.yaxis = {title: {text: `${d.signal_unit} (rows offset)`}, showticklabels: false};
+    }
+    return lay;
+  }
+
   function draw(d) {
     current = d;
+    if (d.kind === "contour" || d.kind === "stacked") {
+      el.dataset.kind = d.kind;
+      return Plotly.react(el, d.kind === "contour" ? contourTraces(d) : stackedTraces(d), layout2d(d),
+                          {responsive: true, scrollZoom: true, displaylogo: false});
+    }
     const keep = el.layout && el.layout.xaxis && !el.layout.xaxis.autorange ? el.layout.xaxis.range : null;
     const lay = layout(d);
     if (keep) { lay.xaxis.range = keep; lay.xaxis.autorange = false; }
@@ -71,6 +124,16 @@
   const readout = document.getElementById("readout");
   function onHover(ev) {
     const p = ev.points[0];
+    if (current && current.kind === "contour") {
+      const f1 = current.axis_f1, f2 = current.axis;
+      readout.textContent = `${axisLabel(f2, "2").split(" /")[0]} = ${p.x.toFixed(4)} ${f2.unit}, ` +
+        `${axisLabel(f1, "1").split(" /")[0]} = ${p.y.toFixed(4)} ${f1.unit}`;
+      return;
+    }
+    if (current && current.kind === "stacked") {
+      readout.textContent = `${axisTitle().split(" /")[0]} = ${p.x.toFixed(4)} ${unit} (${p.data.name})`;
+      return;
+    }
     let text = unit === "ppm" ? `δ = ${p.x.toFixed(4)} ppm` : `${axisTitle().split(" /")[0]} = ${p.x.toFixed(4)} ${unit}`;
     if (axisName === "two_theta" && wavelength > 0) {
       const d = wavelength / (2 * Math.sin(p.x * Math.PI / 360));
@@ -116,7 +179,7 @@
     } catch (e) { status.textContent = `error: ${e.message}`; status.className = "error"; }
   }
 
-  if (technique === "nmr") {
+  if (technique === "nmr" && document.getElementById("p0")) {
     const p0 = document.getElementById("p0"), p1 = document.getElementById("p1");
     const pivot = document.getElementById("pivot");
     let pending = null, inflight = false;
@@ -152,9 +215,11 @@
   if (technique === "xrd") {
     const btn = document.getElementById("phases-save");
     if (btn) btn.addEventListener("click", () => {
+      // search-match phases go by reference id (names can repeat), others by name
       const boxes = [...document.querySelectorAll(".phase-accept")];
-      save("phases", {accepted: boxes.filter(b => b.checked).map(b => b.value),
-                      rejected: boxes.filter(b => !b.checked).map(b => b.value)});
+      const ref = b => (b.dataset.ref ? Number(b.dataset.ref) : b.value);
+      save("phases", {accepted: boxes.filter(b => b.checked).map(ref),
+                      rejected: boxes.filter(b => !b.checked).map(ref)});
     });
   }
 })();

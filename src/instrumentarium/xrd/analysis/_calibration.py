@@ -11,7 +11,7 @@ with zero offset Z, specimen displacement s (goniometer radius R) and the centro
 shift of axial divergence A (needed below ~30° 2θ, where symmetric profiles put the
 peak of an axially asymmetric line too low). The lattice parameter is refined
 together with them when asked (it is then correlated with s; a wide 2θ range keeps
-it determined).
+it determined, and over a narrow one s is left out: see :func:`calibrate`).
 """
 
 from __future__ import annotations
@@ -109,10 +109,33 @@ def _match(peaks: Sequence[XRDPeak], refl, tolerance_deg: float):
     return sorted(pairs, key=lambda t: t[0].two_theta_deg)
 
 
+def _design(nsq: np.ndarray, a: float, lam: float, radius_mm: float,
+            terms: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Bragg angles (deg) for lattice ``a`` and the model's columns (deg per unit parameter)."""
+    calc = 2 * np.degrees(np.arcsin(lam * np.sqrt(nsq) / (2 * a)))
+    th = np.radians(calc / 2)
+    columns = {
+        "zero": np.ones_like(th),
+        "displacement": -np.degrees(2 * np.cos(th) / radius_mm),
+        "axial": 1 / np.tan(2 * th),
+        # d(2θ)/da in degrees per Å: -2 tanθ / a (radians)
+        "lattice": -np.degrees(2 * np.tan(th) / a),
+    }
+    return calc, np.column_stack([columns[t] for t in terms])
+
+
+def _sigma_a(nsq: np.ndarray, sig: np.ndarray, a: float, lam: float, radius_mm: float,
+             terms: tuple[str, ...]) -> float:
+    _, design = _design(nsq, a, lam, radius_mm, terms)
+    w = design / sig[:, None]
+    return float(np.sqrt(np.linalg.pinv(w.T @ w)[-1, -1]))
+
+
 def calibrate(peaks: Sequence[XRDPeak], *, standard: str | Standard = "LaB6",
               wavelength_angstrom: float, goniometer_radius_mm: float = 240.0,
               refine_lattice: bool = False, axial_divergence: bool = True,
-              tolerance_deg: float = 0.1) -> XRDCalibration:
+              displacement: bool | None = None, tolerance_deg: float = 0.1,
+              max_inflation: float = 10.0) -> XRDCalibration:
     """Fit zero shift, displacement (and a) to the peaks of a cubic standard.
 
     Parameters
@@ -129,9 +152,20 @@ def calibrate(peaks: Sequence[XRDPeak], *, standard: str | Standard = "LaB6",
         Refine a as well (else it is fixed at the certified value).
     axial_divergence
         Include the A·cot2θ axial-divergence term (needs ≥ 4–5 reflections).
+    displacement
+        Refine the specimen displacement. ``None`` (default): always with a fixed; with
+        ``refine_lattice`` only when the pattern separates it from a — the
+        displacement (cosθ) and lattice (tanθ) shifts are nearly proportional over a
+        narrow 2θ range, and refining both is then meaningless (on 8 LaB6 lines between
+        21° and 68° the σ of a grows 28-fold). It is left out, and the result says so
+        (``displacement_refined``), when it would inflate σ(a) more than
+        ``max_inflation`` times (the variance-inflation test of Belsley, Kuh & Welsch,
+        *Regression Diagnostics*, 1980).
     tolerance_deg
         Largest |obs − calc| accepted when matching peaks to reflections (after removing
         the median offset).
+    max_inflation
+        See ``displacement``.
 
     Raises
     ------
@@ -140,67 +174,60 @@ def calibrate(peaks: Sequence[XRDPeak], *, standard: str | Standard = "LaB6",
     """
     std = STANDARDS[standard] if isinstance(standard, str) else standard
     lam = wavelength_angstrom
+    radius = goniometer_radius_mm
     refl = cubic_reflections(std.lattice_a_angstrom, lam, centring=std.centring)
     pairs = _match(peaks, refl, tolerance_deg)
-    n_par = 2 + int(axial_divergence) + int(refine_lattice)
+    obs = np.array([p.two_theta_deg for p, _ in pairs])
+    sig = np.array([max(p.two_theta_sigma_deg or 0.0, 0.002) for p, _ in pairs])
+    nsq = np.array([sum(i * i for i in hkl) for _, hkl in pairs], float)
+    a = std.lattice_a_angstrom
+    base = ("zero",) + (("axial",) if axial_divergence else ())
+    use_disp = displacement if displacement is not None else True
+    n_par = len(base) + int(use_disp) + int(refine_lattice)
     if len(pairs) < n_par + 1:
         raise ValueError(
             f"only {len(pairs)} peaks match {std.name} reflections (need {n_par + 1}): is this pattern "
             f"the {std.name} standard, with the wavelength {lam} A?"
         )
-    obs = np.array([p.two_theta_deg for p, _ in pairs])
-    sig = np.array([max(p.two_theta_sigma_deg or 0.0, 0.002) for p, _ in pairs])
-    nsq = np.array([sum(i * i for i in hkl) for _, hkl in pairs], float)
-    a = std.lattice_a_angstrom
+    if refine_lattice and displacement is None:
+        with_d = _sigma_a(nsq, sig, a, lam, radius, (*base, "displacement", "lattice"))
+        without = _sigma_a(nsq, sig, a, lam, radius, (*base, "lattice"))
+        use_disp = not with_d > max_inflation * without
+    terms = (*base, *(("displacement",) if use_disp else ()), *(("lattice",) if refine_lattice else ()))
     for _ in range(8 if refine_lattice else 1):
-        s_ = lam * np.sqrt(nsq) / (2 * a)
-        calc = 2 * np.degrees(np.arcsin(s_))
-        th = np.radians(calc / 2)
-        cols = [np.ones_like(th), -np.degrees(2 * np.cos(th) / goniometer_radius_mm)]
-        if axial_divergence:
-            cols.append(1 / np.tan(2 * th))
-        if refine_lattice:
-            # d(2θ)/da in degrees per Å: -2 tanθ / a (radians)
-            cols.append(-np.degrees(2 * np.tan(th) / a))
-        design = np.column_stack(cols) / sig[:, None]
-        rhs = (obs - calc) / sig
-        coef, *_ = np.linalg.lstsq(design, rhs, rcond=None)
+        calc, design = _design(nsq, a, lam, radius, terms)
+        coef, *_ = np.linalg.lstsq(design / sig[:, None], (obs - calc) / sig, rcond=None)
         if not refine_lattice:
             break
         a = a + coef[-1]
         if abs(coef[-1]) < 1e-9:
             break
-    s_ = lam * np.sqrt(nsq) / (2 * a)
-    calc = 2 * np.degrees(np.arcsin(s_))
-    th = np.radians(calc / 2)
-    cols = [np.ones_like(th), -np.degrees(2 * np.cos(th) / goniometer_radius_mm)]
-    if axial_divergence:
-        cols.append(1 / np.tan(2 * th))
-    if refine_lattice:
-        cols.append(-np.degrees(2 * np.tan(th) / a))
-    design = np.column_stack(cols)
+    calc, design = _design(nsq, a, lam, radius, terms)
     coef, *_ = np.linalg.lstsq(design / sig[:, None], (obs - calc) / sig, rcond=None)
     resid = obs - calc - design @ coef
     dof = max(len(obs) - design.shape[1], 1)
     chi2 = float(np.sum((resid / sig) ** 2) / dof)
     cov = np.linalg.pinv((design / sig[:, None]).T @ (design / sig[:, None])) * max(chi2, 1.0)
     err = np.sqrt(np.clip(np.diag(cov), 0, None))
-    a_sigma = float(err[-1]) if refine_lattice else 0.0
+    value = dict(zip(terms, coef, strict=True))
+    sigma = dict(zip(terms, err, strict=True))
     return XRDCalibration(
         standard=f"{std.name} ({std.certificate})",
-        lattice_a_angstrom=float(a + (coef[-1] if refine_lattice else 0.0)),
-        lattice_a_sigma_angstrom=a_sigma,
-        zero_shift_deg=float(coef[0]), zero_shift_sigma_deg=float(err[0]),
-        displacement_mm=float(coef[1]), displacement_sigma_mm=float(err[1]),
-        goniometer_radius_mm=float(goniometer_radius_mm),
+        lattice_a_angstrom=float(a + value.get("lattice", 0.0)),
+        lattice_a_sigma_angstrom=float(sigma.get("lattice", 0.0)),
+        zero_shift_deg=float(value["zero"]), zero_shift_sigma_deg=float(sigma["zero"]),
+        displacement_mm=float(value.get("displacement", 0.0)),
+        displacement_sigma_mm=float(sigma.get("displacement", 0.0)),
+        goniometer_radius_mm=float(radius),
         n_peaks=len(pairs),
         residual_rms_deg=float(np.sqrt(np.mean(resid**2))),
         residual_max_deg=float(np.max(np.abs(resid))),
         reference_a_angstrom=std.lattice_a_angstrom,
         lattice_refined=refine_lattice,
-        axial_divergence_deg=float(coef[2]) if axial_divergence else 0.0,
+        axial_divergence_deg=float(value.get("axial", 0.0)),
         hkl=tuple(hkl for _, hkl in pairs),
         residuals_deg=tuple(float(r) for r in resid),
+        displacement_refined=use_disp,
     )
 
 

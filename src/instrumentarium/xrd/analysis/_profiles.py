@@ -14,8 +14,10 @@ __all__ = [
     "lorentzian",
     "pseudo_voigt",
     "tch_fwhm_eta",
+    "tch_fwhm_eta_grad",
     "caglioti_fwhm",
     "kalpha2_position",
+    "kalpha2_position_grad",
     "voigt_components",
     "voigt_integral_breadth",
     "pv_integral_breadth",
@@ -55,6 +57,42 @@ def tch_fwhm_eta(fwhm_g: np.ndarray | float, fwhm_l: np.ndarray | float) -> tupl
     q = np.divide(lo, f, out=np.zeros_like(f), where=f > 0)
     eta = 1.36603 * q - 0.47719 * q**2 + 0.11116 * q**3
     return f, np.clip(eta, 0.0, 1.0)
+
+
+def tch_fwhm_eta_grad(fwhm_g: np.ndarray, fwhm_l: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`tch_fwhm_eta` and its analytic derivatives (for profile-fit Jacobians).
+
+    Returns ``(fwhm, eta, dfwhm/dg, dfwhm/dl, deta/dg, deta/dl)``, arrays broadcast
+    from the inputs.
+    """
+    g = np.asarray(fwhm_g, float)
+    lo = np.asarray(fwhm_l, float)
+    g2, l2 = g * g, lo * lo
+    p = g2 * g2 * g + 2.69269 * g2 * g2 * lo + 2.42843 * g2 * g * l2 + 4.47163 * g2 * l2 * lo \
+        + 0.07842 * g * l2 * l2 + l2 * l2 * lo
+    dp_dg = 5 * g2 * g2 + 4 * 2.69269 * g2 * g * lo + 3 * 2.42843 * g2 * l2 + 2 * 4.47163 * g * l2 * lo \
+        + 0.07842 * l2 * l2
+    dp_dl = 2.69269 * g2 * g2 + 2 * 2.42843 * g2 * g * lo + 3 * 4.47163 * g2 * l2 + 4 * 0.07842 * g * l2 * lo \
+        + 5 * l2 * l2
+    f = np.maximum(p, 1e-300) ** 0.2
+    k = 0.2 * f / np.maximum(p, 1e-300)  # df/dp
+    df_dg, df_dl = k * dp_dg, k * dp_dl
+    q = lo / f
+    eta = 1.36603 * q - 0.47719 * q**2 + 0.11116 * q**3
+    de_dq = 1.36603 - 2 * 0.47719 * q + 3 * 0.11116 * q**2  # 0 <= q = l/f <= 1: η is within [0, 1]
+    de_dg = de_dq * (-lo / (f * f) * df_dg)
+    de_dl = de_dq * (1 / f - lo / (f * f) * df_dl)
+    return f, np.clip(eta, 0.0, 1.0), df_dg, df_dl, de_dg, de_dl
+
+
+def kalpha2_position_grad(two_theta_deg: np.ndarray, wavelength_angstrom: float,
+                          wavelength2_angstrom: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`kalpha2_position` and its derivative d(2θ₂)/d(2θ₁) = (λ₂/λ₁) cosθ₁ / cosθ₂."""
+    th = np.radians(np.asarray(two_theta_deg, float) / 2)
+    ratio = wavelength2_angstrom / wavelength_angstrom
+    s = np.clip(np.sin(th) * ratio, -1.0, 1.0)
+    th2 = np.arcsin(s)
+    return 2 * np.degrees(th2), ratio * np.cos(th) / np.maximum(np.cos(th2), 1e-12)
 
 
 def caglioti_fwhm(two_theta_deg: np.ndarray | float, u: float, v: float, w: float) -> np.ndarray:

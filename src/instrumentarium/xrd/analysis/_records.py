@@ -71,6 +71,8 @@ class XRDCalibration:
     Model: 2θ_obs = 2θ_Bragg(a) + Z − (180/π)·2 s cosθ / R + A cot2θ, where A is the
     axial-divergence centroid shift (Wilson 1963; zero when not refined).
     ``residual_max_deg`` is the largest |observed − model| over the matched reflections.
+    ``displacement_refined`` is False when s was left at 0 because the pattern cannot
+    separate it from the lattice parameter (narrow 2θ range).
     """
 
     standard: str
@@ -89,6 +91,7 @@ class XRDCalibration:
     axial_divergence_deg: float = 0.0
     hkl: tuple[tuple[int, int, int], ...] = ()
     residuals_deg: tuple[float, ...] = ()
+    displacement_refined: bool = True
 
 
 @register_record("xrd.size_strain")

@@ -5,8 +5,10 @@ pseudo-Voigt the fits use) whose Gaussian FWHM follows Caglioti's law and whose
 Lorentzian FWHM is the instrument's (X tanθ + Y/cosθ) plus the sample's: size
 β = Kλ/(L cosθ) (Scherrer 1918) and microstrain β = 4ε tanθ (Stokes & Wilson 1944), both
 Lorentzian so that the Williamson–Hall relation holds exactly. The Kα2 line gets its
-own position and broadening. Used by the tests (exact ground truth), the benchmark and
-simulated instruments.
+own position and broadening. Optionally each line gets the axial-divergence asymmetry of
+Finger, Cox & Jephcoat (1994) with S/L = H/L = ``axial_shl`` (see :mod:`.asymmetry`),
+its peak then lying off the Bragg angle as in a real Bragg–Brentano pattern. Used by the
+tests (exact ground truth), the benchmark and simulated instruments.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from scipy.special import voigt_profile
 
 from ._profiles import caglioti_fwhm, kalpha2_position
 from ._records import XRDInstrumentFunction
+from .asymmetry import fcj_shifts
 
 __all__ = ["synthesize_pattern", "line_widths"]
 
@@ -46,7 +49,7 @@ def synthesize_pattern(two_theta_deg: np.ndarray, reflections: Sequence[tuple[fl
                        wavelength_angstrom: float = 1.540593, wavelength2_angstrom: float | None = 1.544414,
                        ka2_ka1_ratio: float = 0.5, instrument: XRDInstrumentFunction | None = None,
                        size_nm: float | None = None, strain: float | None = None, shape_factor: float = 0.9,
-                       background: np.ndarray | float = 0.0) -> np.ndarray:
+                       background: np.ndarray | float = 0.0, axial_shl: float = 0.0) -> np.ndarray:
     """Noise-free intensity of ``reflections`` ((Kα1 2θ in deg, area) pairs) on a 2θ grid.
 
     Parameters
@@ -63,6 +66,8 @@ def synthesize_pattern(two_theta_deg: np.ndarray, reflections: Sequence[tuple[fl
         Sample broadening: crystallite size L (nm), microstrain ε, Scherrer K.
     background
         Added to the result (array on the grid or a constant).
+    axial_shl
+        S/L = H/L of the FCJ axial-divergence asymmetry (0: symmetric lines at the Bragg angles).
     """
     x = np.asarray(two_theta_deg, float)
     y = np.zeros_like(x) + background
@@ -78,5 +83,7 @@ def synthesize_pattern(two_theta_deg: np.ndarray, reflections: Sequence[tuple[fl
             hg, hl = line_widths(pos, wavelength_angstrom=wavelength_angstrom, instrument=instrument,
                                  size_nm=size_nm, strain=strain, shape_factor=shape_factor)
             sigma = float(hg) / (2 * np.sqrt(2 * np.log(2)))
-            y = y + a * voigt_profile(x - pos, sigma, float(hl) / 2)
+            shifts, weights = fcj_shifts(pos, axial_shl)
+            for d, w in zip(shifts, weights, strict=True):
+                y = y + a * w * voigt_profile(x - pos - d, sigma, float(hl) / 2)
     return y

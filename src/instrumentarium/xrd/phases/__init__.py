@@ -16,7 +16,7 @@ from .calculate import (
 )
 from .refdb import ImportReport, ReferenceDB, ReferenceEntry, import_cifs
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
-from .search import identify, identify_phases
+from .search import identify, identify_phases, quantify
 from .starter import open_starter_db, starter_cif_paths
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "lorentz_polarization",
     "open_starter_db",
     "powder_profile",
+    "quantify",
     "read_structure",
     "reflections",
     "starter_cif_paths",

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...model import Measurement
+from ...model import Measurement, ProcessingError
 from ...pipeline import StepOutput, step
 from . import _profile_fit as pf
 from ._matching import LineTable, PeakMatcher, figure_of_merit
@@ -34,7 +34,7 @@ from ._pattern import prepare_pattern
 from .calculate import two_theta_deg
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
 
-__all__ = ["LineTable", "PeakMatcher", "figure_of_merit", "identify", "identify_phases"]
+__all__ = ["LineTable", "PeakMatcher", "figure_of_merit", "identify", "identify_phases", "quantify"]
 
 
 def identify(
@@ -49,8 +49,11 @@ def identify(
     min_novelty: float = 0.2,
     min_lines_found: float = 0.3,
     monochromator_two_theta_deg: float = 0.0,
+    reject=None,
 ) -> Identification:
     """Identify the crystalline phases of a powder pattern and estimate their weight fractions.
+
+    To quantify a set of phases chosen by a person instead of searching, see :func:`quantify`.
 
     Parameters
     ----------
@@ -80,28 +83,124 @@ def identify(
         Share of a reference's line intensity that must fall on observed peaks.
     monochromator_two_theta_deg
         Diffracted-beam monochromator angle for the polarisation factor (26.6 for graphite/Cu).
+    reject
+        Reference ids a person has ruled out: neither they nor their duplicates (entries of
+        the same duplicate group, e.g. another CIF of the same mineral) are accepted.
     """
-    from .refdb import ReferenceDB
-
     if isinstance(elements, str):
         elements = [e for e in elements.replace(" ", ",").split(",") if e]
     if isinstance(exclude, str):
         exclude = [e for e in exclude.replace(" ", ",").split(",") if e]
-    own = not isinstance(db, ReferenceDB)
-    if isinstance(db, ReferenceDB):
-        rdb = db
-    elif db is not None:
-        rdb = ReferenceDB(db)
-    else:
-        rdb = _default_db()
+    rdb, own = _open_db(db)
     try:
         return _identify(
             m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found,
-            monochromator_two_theta_deg,
+            monochromator_two_theta_deg, _reference_ids(reject, "reject"),
         )
     finally:
         if own:
             rdb.close()
+
+
+def quantify(m: Measurement, phases, db=None, *, monochromator_two_theta_deg: float = 0.0) -> Identification:
+    """Weight fractions of exactly the given reference phases, without searching.
+
+    What a scientist needs after deciding which phases are really there (accepting or
+    rejecting candidates of :func:`identify`): each reference becomes a calculated profile
+    as in the search (its lines with Lp, Kα1+Kα2, the width measured on the pattern, lattice
+    scale and zero shift aligned by stick correlation, the zero shift then shared by the
+    sample), non-negative scale factors of all of them are fitted to the background-free
+    pattern (Lawson & Hanson 1974, NNLS weighted by 1/√counts) and the weight fractions
+    follow from the scales by the RIR method (Chung, J. Appl. Cryst. 7 (1974) 519, with
+    calculated I/Ic: Hubbard & Snyder, Powder Diffr. 3 (1988) 74), summing to 1.
+
+    Parameters
+    ----------
+    m
+        XRD Measurement, ``two_theta`` axis in deg (as for :func:`identify`).
+    phases
+        Reference ids (``PhaseMatch.reference_id``/``Candidate.reference_id`` of the same
+        database), in the order their zero shift is aligned: put the main phase first. An
+        empty sequence gives an identification with no phases (everything unexplained).
+    db
+        The :class:`~instrumentarium.xrd.phases.refdb.ReferenceDB` (or its path) the ids
+        belong to; None: the same default as :func:`identify`.
+    monochromator_two_theta_deg
+        Diffracted-beam monochromator angle for the polarisation factor.
+
+    Returns
+    -------
+    Identification
+        ``phases`` in the order of decreasing weight fraction (a phase whose fitted scale is
+        zero keeps a weight fraction of 0), no ``candidates``, ``rwp`` and the peaks the
+        given phases leave unexplained.
+
+    Raises
+    ------
+    ProcessingError
+        When an id is not in the database, or the pattern cannot be searched.
+    """
+    ids = _reference_ids(phases, "phases")
+    rdb, own = _open_db(db)
+    try:
+        return _quantify(m, rdb, ids, monochromator_two_theta_deg)
+    finally:
+        if own:
+            rdb.close()
+
+
+def _reference_ids(values, what: str) -> list[int]:
+    if values is None:
+        return []
+    if isinstance(values, int | str):
+        values = [values]
+    out = []
+    for v in values:
+        try:
+            out.append(int(v))
+        except (TypeError, ValueError):
+            raise ProcessingError(f"{what}: {v!r} is not a reference id (an integer)") from None
+    return list(dict.fromkeys(out))
+
+
+def _open_db(db):
+    """(ReferenceDB, whether this call opened it and must close it)."""
+    from .refdb import ReferenceDB
+
+    if isinstance(db, ReferenceDB):
+        return db, False
+    if db is not None:
+        return ReferenceDB(db), True
+    return _default_db(), True
+
+
+def _quantify(m, rdb, ids, mono) -> Identification:
+    pattern = prepare_pattern(m)
+    table = rdb.arrays()
+    x = pattern.two_theta
+    dmin_tth = two_theta_deg(1.0, pattern.wavelength_angstrom)
+    sel = x <= (dmin_tth if np.isfinite(dmin_tth) else x[-1]) - 0.5
+    known = {int(i): k for k, i in enumerate(table.ids)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ProcessingError(f"reference id(s) {missing} not in the reference database {rdb.path}")
+    mask = np.zeros(len(table.ids), bool)
+    mask[[known[i] for i in ids]] = True
+    _, found, expl = PeakMatcher(table, pattern, mask).score(pattern.peak_height, mask)
+    taken = np.zeros(len(pattern.peak_two_theta), bool)
+    accepted: list[pf.Hypothesis] = []
+    model = np.zeros_like(x)
+    for i in ids:
+        ent = rdb.entry(i)
+        ds, shift = pf.align(ent, pattern, pattern.net - model, mono, accepted[0].shift if accepted else None)
+        tth, inten, d = pf.lines(ent, pattern, ds, mono, shift)
+        prof = pf.profile(pattern, tth, inten, d)
+        k = known[i]
+        accepted.append(pf.Hypothesis(ent, ds, shift, prof, tth, inten, float(found[k]), 0.0, float(expl[k]),
+                                      pf.novelty(pattern, tth, inten, taken), 0.0))
+        _, model, _ = pf.fit(pattern, [p.profile for p in accepted], sel)
+    coef, model, rwp = pf.fit(pattern, [p.profile for p in accepted], sel)
+    return _result(pattern, rdb, accepted, coef, model, rwp, [], {}, len(ids), sel)
 
 
 def _default_db():
@@ -119,7 +218,7 @@ def _default_db():
 
 
 def _identify(
-    m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found, mono
+    m, rdb, elements, exclude, max_phases, shortlist, min_gain, min_novelty, min_lines_found, mono, reject=()
 ) -> Identification:
     import os
 
@@ -127,6 +226,9 @@ def _identify(
     pattern = prepare_pattern(m)
     table = rdb.arrays()
     mask = table.allowed(elements, exclude)
+    if reject:
+        ruled_out = table.group[np.isin(table.ids, list(reject))]
+        mask &= ~np.isin(table.group, ruled_out)
     n_refs = int(mask.sum())
     x = pattern.two_theta
     # References carry lines down to d = 1 Å: fit only where they can explain the pattern.

@@ -138,7 +138,9 @@ def background(m: Measurement, *, method: str = "snip", keep_amorphous: bool = T
     bkg, offset = lift_to_noise_median(y, bkg, counting_sigma(_total(m, y), m))
     previous = m.results.get("background")
     total_bkg = bkg + previous.intensity if isinstance(previous, XRDBackground) else bkg
-    out = m.replace(signal=y - bkg).with_results(background=XRDBackground(method, total_bkg))
+    # the background is a smooth estimate: the net signal keeps the raw values' errors
+    out = m.replace(signal=y - bkg, signal_errors=m.signal_errors).with_results(
+        background=XRDBackground(method, total_bkg))
     frac = float(np.sum(bkg) / max(np.sum(np.abs(y)), 1e-300))
     decisions = {"window_deg": round(win, 4), "noise_offset": round(offset, 6),
                  "typical_fwhm_deg": round(fwhm_deg, 4),

@@ -56,7 +56,8 @@ def fixed_slit(
     else:
         factor = 1.0 / sin_t
         normalised = True
-    out = m.replace(signal=np.asarray(m.signal, float) * factor)
+    errors = m.signal_errors * factor if m.signal_errors is not None else None
+    out = m.replace(signal=np.asarray(m.signal, float) * factor, signal_errors=errors)
     warns = ["irradiated length/radius/slit unknown: factor 1/sin(theta) normalised at 90 deg"] \
         if normalised else []
     return StepOutput(out, decisions={"applied": True, "normalised": normalised,

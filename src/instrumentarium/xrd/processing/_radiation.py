@@ -98,7 +98,9 @@ def two_theta_deg(m: Measurement) -> np.ndarray:
 def counting_sigma(total_intensity: np.ndarray, m: Measurement) -> np.ndarray:
     """Standard deviation of each point from counting statistics.
 
-    ``total_intensity`` is the signal before any background subtraction. For
+    ``total_intensity`` is the signal before any background subtraction. When the file
+    gave uncertainties (``m.signal_errors``: GSAS ESD, ``.xye``, pdCIF s.u.) they are used
+    as they are (zero σ raised to the smallest positive one). Otherwise, for
     ``signal_unit == "counts"`` σ = √max(N, 1) (Poisson). For count rates with a known
     ``time_per_step_s`` σ = √(N t)/t. Otherwise the Poisson gain g in σ² = g·I is
     estimated from the point-to-point scatter (second differences: Var(y[i-1] - 2y[i] +
@@ -106,6 +108,9 @@ def counting_sigma(total_intensity: np.ndarray, m: Measurement) -> np.ndarray:
     the same local scatter sets a floor (rebinned data, variable counting times).
     """
     y = np.clip(np.asarray(total_intensity, dtype=float), 0.0, None)
+    errors = m.signal_errors
+    if errors is not None and errors.shape == y.shape and np.any(errors > 0):
+        return np.maximum(errors, float(np.min(errors[errors > 0])))
     unit = (m.signal_unit or "").lower()
     t = getattr(m.acquisition, "time_per_step_s", None)
     if unit == "counts":

@@ -205,8 +205,13 @@ def make_pattern(
     instrument: Instrument | None = None,
     warnings: Sequence[str] = (),
     source_paths: Sequence[Path] | None = None,
+    signal_errors: Sequence[float] | np.ndarray | None = None,
 ) -> Measurement:
     """Return a checked 1-D powder pattern (angle ascending, float64 intensities).
+
+    ``signal_errors`` (the file's one-σ e.s.d. of each intensity) are kept with the
+    signal when they are all finite and non-negative; otherwise they are left out with a
+    warning.
 
     Raises
     ------
@@ -224,13 +229,23 @@ def make_pattern(
     if not np.all(np.isfinite(ya)):
         raise reader.fail(path, "the intensity column holds non-numeric or infinite values")
     notes = list(warnings)
+    ea = None
+    if signal_errors is not None:
+        ea = np.asarray(signal_errors, dtype=np.float64).ravel()
+        if ea.size != ya.size:
+            raise reader.fail(path, f"{ya.size} intensities but {ea.size} e.s.d. values")
+        if not np.all(np.isfinite(ea) & (ea >= 0)):
+            notes.append("the e.s.d. column holds negative or non-numeric values: uncertainties not kept")
+            ea = None
     if xa.size > 1:
         d = np.diff(xa)
         if np.all(d < 0):
             xa, ya = xa[::-1].copy(), ya[::-1].copy()
+            ea = ea[::-1].copy() if ea is not None else None
         elif not np.all(d > 0):
             order = np.argsort(xa, kind="stable")
             xa, ya = xa[order], ya[order]
+            ea = ea[order] if ea is not None else None
             notes.append(f"{axis_name} values were not monotonic; points were sorted by angle")
     try:
         source = Source.from_files(
@@ -249,4 +264,5 @@ def make_pattern(
         sample=sample or Sample(),
         instrument=instrument or Instrument(),
         warnings=tuple(notes),
+        signal_errors=ea,
     )

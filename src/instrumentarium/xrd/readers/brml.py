@@ -30,6 +30,7 @@ and the counts in the last column (as GSAS-II and geddes do).
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -50,6 +51,24 @@ _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 def _value(el: ET.Element | None) -> float | None:
     return None if el is None else parse_float(el.get("Value"))
+
+
+def _parse_datums(texts: list[str]) -> np.ndarray | None:
+    """All ``<Datum>`` texts ("v1,v2,...") as one array, or None when they are not a
+    clean table of numbers (one C-level parse instead of a float() per value)."""
+    widths = {t.count(",") for t in texts}
+    if len(widths) != 1:
+        return None
+    width = widths.pop() + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            flat = np.fromstring(",".join(texts), dtype=np.float64, sep=",")
+        except (ValueError, DeprecationWarning):
+            return None
+    if flat.size != width * len(texts) or not np.all(np.isfinite(flat)):
+        return None
+    return flat.reshape(len(texts), width)
 
 
 class BrmlReader(Reader):
@@ -137,14 +156,16 @@ class BrmlReader(Reader):
         texts = [d.text or "" for d in route.findall("Datum")]
         if not texts:
             raise self.fail(path, f"{member}: the data route holds no <Datum> points")
-        try:
-            rows = [[float(v) for v in t.split(",")] for t in texts]
-        except ValueError as exc:
-            raise self.fail(path, f"{member}: a <Datum> holds a value that is not a number ({exc})") from exc
-        width = len(rows[0])
-        if any(len(r) != width for r in rows):
-            raise self.fail(path, f"{member}: <Datum> points have different numbers of columns")
-        data = np.array(rows)
+        data = _parse_datums(texts)
+        if data is None:  # slow path, for the error message
+            try:
+                rows = [[float(v) for v in t.split(",")] for t in texts]
+            except ValueError as exc:
+                raise self.fail(path, f"{member}: a <Datum> holds a value that is not a number ({exc})") from exc
+            if any(len(r) != len(rows[0]) for r in rows):
+                raise self.fail(path, f"{member}: <Datum> points have different numbers of columns")
+            data = np.array(rows)
+        width = data.shape[1]
         axis_col, count_col, absorb_col, axis_id = self._columns(route)
         if axis_col is None:
             axis_col, axis_id = (2, "TwoTheta") if width >= 4 else (0, "TwoTheta")

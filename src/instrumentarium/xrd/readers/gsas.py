@@ -21,10 +21,17 @@ For constant-wavelength data ``BINTYP`` is ``CONST``, ``bcoef1`` the first 2θ a
 
 Quirks in real files: the IUCr CPD PbSO4 data (``PBSO4.XRA``) writes ``STD`` with bank
 coefficients as integers; NIST660CBI writes fractional centidegrees (``1500.66 1.31303``)
-and trailing blanks; the last line of a bank is short; neither names the wavelength (it
-lives in a separate instrument-parameter ``.prm`` file) so the anode named in the title
-(``Cu Ka``) gives the standard K-alpha wavelengths, with a warning. Time-of-flight banks
-(``TIME_MAP``, ``RALF``, ``SLOG``) are refused with a clear error.
+and trailing blanks; the last line of a bank is short; neither names the wavelength: it
+lives in a separate instrument-parameter ``.prm`` file (:mod:`.gsas_prm`). The ``.prm`` the
+data file names on its second line, or one with the data file's stem, gives λ1, λ2 and
+I(Kα2)/I(Kα1) (its zero and polarisation go to ``raw_parameters``); :func:`read_gsas` takes
+one explicitly. Without one, the anode named in the title (``Cu Ka``) gives the standard
+K-alpha wavelengths, with a warning. A ``.prm`` whose anode contradicts the title is not
+applied automatically. Time-of-flight banks (``TIME_MAP``, ``RALF``, ``SLOG``) are refused
+with a clear error.
+
+Uncertainties: ESD and ALT records and FXYE's third column hold the e.s.d. of each
+intensity; they become ``Measurement.signal_errors`` (STD and FXY carry none).
 """
 
 from __future__ import annotations
@@ -36,10 +43,11 @@ from typing import Any
 import numpy as np
 
 from ...formats import Reader, read_head
-from ...model import Measurement, Sample, TruncatedFileError, XRDAcquisition
+from ...model import FormatError, Measurement, Sample, TruncatedFileError, XRDAcquisition
 from ._pattern import KALPHA_ANGSTROM, make_pattern
+from .gsas_prm import GsasInstrumentParameters, find_prm, other_prm_files, read_prm
 
-__all__ = ["GsasReader"]
+__all__ = ["GsasReader", "read_gsas"]
 
 _BANK = re.compile(rb"^BANK\s+\d+\s+\d+\s+\d+\s+(CONST|RALF|SLOG|TIME_MAP|LPSD|EDS)", re.MULTILINE)
 _ANODE = re.compile(r"\b(Cu|Co|Mo|Fe|Cr|Ag)[\s-]*K", re.IGNORECASE)
@@ -71,6 +79,10 @@ class GsasReader(Reader):
         return 0.95 if m.group(1) == b"CONST" else 0.6
 
     def read(self, path: Path) -> list[Measurement]:
+        return self.read_with(path)
+
+    def read_with(self, path: Path, instrument_parameters: str | Path | None = None) -> list[Measurement]:
+        """Read every bank; ``instrument_parameters`` is a GSAS ``.prm`` to use (else one is looked for)."""
         path = Path(path)
         try:
             text = path.read_bytes().decode("latin-1")
@@ -91,22 +103,58 @@ class GsasReader(Reader):
         if not banks:
             raise self.fail(path, "no BANK record: not GSAS powder data")
         anode_match = _ANODE.search(title)
+        title_anode = anode_match.group(1).capitalize() if anode_match else None
+        explicit = instrument_parameters is not None
+        prm_path = Path(instrument_parameters) if explicit else find_prm(path, instrument_file)
         out = []
         for k, (i, bank) in enumerate(banks):
             end = banks[k + 1][0] if k + 1 < len(banks) else len(lines)
             body = [ln for ln in lines[i + 1 : end] if ln.strip() and not ln.startswith("#")]
+            prm, notes = self._parameters(path, prm_path, bank, title_anode, explicit)
             out.append(
                 self._bank(
                     path,
                     bank,
                     body,
                     title,
-                    anode_match.group(1).capitalize() if anode_match else None,
+                    title_anode,
                     len(banks),
                     {"title": title, "comments": comments, "instrument_parameter_file": instrument_file},
+                    prm,
+                    notes,
                 )
             )
         return out
+
+    def _parameters(self, path: Path, prm_path: Path | None, bank: str, title_anode: str | None,
+                    explicit: bool) -> tuple[GsasInstrumentParameters | None, list[str]]:
+        """The instrument parameters for one bank, and notes on what was (not) used."""
+        if prm_path is None:
+            others = other_prm_files(path)
+            if others:
+                return None, [f"{', '.join(others)} in the same folder is not named by this file and does not "
+                              "share its name: not used (give it with read_gsas(path, instrument_parameters=...) "
+                              "if it describes this instrument)"]
+            return None, []
+        parts = bank.split()
+        number = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+        try:
+            try:
+                prm = read_prm(prm_path, bank=number)
+            except FormatError:
+                if number == 1:
+                    raise
+                prm = read_prm(prm_path, bank=1)
+        except FormatError as exc:
+            if explicit:
+                raise
+            return None, [f"instrument parameter file {prm_path.name} not used: {exc}"]
+        if title_anode and prm.anode and prm.anode != title_anode:
+            note = (f"{prm_path.name} is for {prm.anode} radiation but the title names {title_anode}")
+            if not explicit:
+                return None, [note + ": not used"]
+            return prm, [note + ": used as asked"]
+        return prm, []
 
     def _bank(
         self,
@@ -117,6 +165,8 @@ class GsasReader(Reader):
         anode: str | None,
         n_banks: int,
         header: dict[str, Any],
+        prm: GsasInstrumentParameters | None = None,
+        notes: list[str] | None = None,
     ) -> Measurement:
         parts = bank.split()
         if len(parts) < 5:
@@ -140,7 +190,7 @@ class GsasReader(Reader):
         if nchan <= 0 or nchan > 50_000_000:
             raise self.fail(path, f"BANK {parts[1]} announces {nchan} channels")
         try:
-            x, y = self._records(kind, body, start, step)
+            x, y, esd = self._records(kind, body, start, step)
         except ValueError as exc:
             raise self.fail(path, f"BANK {parts[1]} ({kind}): a data field is not a number ({exc})") from exc
         warnings = []
@@ -151,10 +201,20 @@ class GsasReader(Reader):
         if y.size > nchan:
             if kind in ("STD", "ESD") and np.all(y[nchan:] == 0):
                 x, y = x[:nchan], y[:nchan]  # padding of the last fixed-width line
+                esd = esd[:nchan] if esd is not None else None
             else:
                 warnings.append(f"BANK {parts[1]} holds {y.size} points, more than the {nchan} announced")
+        warnings.extend(notes or [])
         k1 = k2 = ratio = None
-        if anode in KALPHA_ANGSTROM:
+        raw_prm: dict[str, Any] = {}
+        if prm is not None:
+            k1, k2, ratio = prm.wavelength_angstrom, prm.wavelength2_angstrom, prm.ka2_ka1_ratio
+            anode = anode or prm.anode
+            raw_prm = {"instrument_parameters": {
+                "file": Path(prm.path).name, "bank": prm.bank, "histogram_type": prm.histogram_type,
+                "wavelength_angstrom": k1, "wavelength2_angstrom": k2, "ka2_ka1_ratio": ratio,
+                "zero_deg": prm.zero_deg, "polarisation": prm.polarisation, "anode": prm.anode}}
+        elif anode in KALPHA_ANGSTROM:
             k1, k2, ratio = KALPHA_ANGSTROM[anode]
             warnings.append(
                 f"the title names {anode} K-alpha radiation but no wavelength (GSAS keeps it in the .prm "
@@ -171,7 +231,7 @@ class GsasReader(Reader):
             step_deg=step if kind in ("STD", "ESD") else None,
             n_scans=n_banks,
         )
-        raw = {**header, "bank": bank.strip(), "data_type": kind}
+        raw = {**header, "bank": bank.strip(), "data_type": kind, **raw_prm}
         return make_pattern(
             path,
             x,
@@ -182,12 +242,16 @@ class GsasReader(Reader):
             raw_parameters=raw,
             sample=Sample(name=title or None),
             warnings=warnings,
+            signal_errors=esd,
         )
 
     @staticmethod
-    def _records(kind: str, body: list[str], start: float, step: float) -> tuple[np.ndarray, np.ndarray]:
+    def _records(kind: str, body: list[str], start: float,
+                 step: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """2θ (deg), intensities and their e.s.d. (None for STD and FXY) of one bank."""
         ys: list[float] = []
         xs: list[float] = []
+        es: list[float] = []
         if kind in ("FXY", "FXYE"):
             for line in body:
                 vals = line.split()
@@ -195,7 +259,11 @@ class GsasReader(Reader):
                     raise ValueError(f"line {line[:40]!r} has fewer than two columns")
                 xs.append(float(vals[0]) / 100.0)
                 ys.append(float(vals[1]))
-            return np.array(xs), np.array(ys)
+                if kind == "FXYE":
+                    if len(vals) < 3:
+                        raise ValueError(f"FXYE line {line[:40]!r} has no e.s.d. column")
+                    es.append(float(vals[2]))
+            return np.array(xs), np.array(ys), (np.array(es) if kind == "FXYE" else None)
         if kind == "ALT":
             for line in body:
                 for i in range(0, 80, 20):
@@ -204,7 +272,8 @@ class GsasReader(Reader):
                         break
                     xs.append(xi / 3200.0)
                     ys.append((_field(line, i + 8, 7) or 0.0) / 1000.0)
-            return np.array(xs), np.array(ys)
+                    es.append((_field(line, i + 15, 5) or 0.0) / 1000.0)
+            return np.array(xs), np.array(ys), np.array(es)
         width, count = (16, 5) if kind == "ESD" else (8, 10)
         for line in body:
             line = line.rstrip()
@@ -214,8 +283,10 @@ class GsasReader(Reader):
                     break
                 value = _field(chunk, 0, 8) if kind == "ESD" else _field(chunk, 2, 6)
                 ys.append(value if value is not None else 0.0)
+                if kind == "ESD":
+                    es.append(_field(chunk, 8, 8) or 0.0)
         y = np.array(ys)
-        return start + step * np.arange(y.size), y
+        return start + step * np.arange(y.size), y, (np.array(es) if kind == "ESD" else None)
 
     def examples(self, folder: Path) -> list[Path]:
         """One bank in each of STD, ESD, ALT and FXYE, written as GSAS does."""
@@ -245,3 +316,22 @@ class GsasReader(Reader):
             p.write_text(title + "\n" + body)
             out.append(p)
         return out
+
+
+def read_gsas(path: str | Path, *, instrument_parameters: str | Path | None = None) -> list[Measurement]:
+    """Read a GSAS powder data file, taking λ1, λ2 and the Kα2 ratio from a ``.prm`` file.
+
+    Parameters
+    ----------
+    path
+        The data file (every bank is returned).
+    instrument_parameters
+        A GSAS instrument parameter file. None looks for the one the data file names,
+        then one with the same stem (see :mod:`.gsas_prm`).
+
+    Raises
+    ------
+    FormatError
+        The data file, or an explicitly given parameter file, cannot be read.
+    """
+    return GsasReader().read_with(Path(path), instrument_parameters)

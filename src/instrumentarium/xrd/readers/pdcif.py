@@ -11,7 +11,11 @@ pattern is a ``loop_`` in one data block holding a 2θ column and an intensity c
 * intensity: ``_pd_meas_counts_total`` / ``_pd_meas_intensity_total`` (raw counts, or a
   rate when ``_pd_meas_units_of_intensity`` says so) or ``_pd_proc_intensity_total`` /
   ``_pd_proc_intensity_net`` (processed); values may carry an s.u. in parentheses
-  (``1234(35)``), which is dropped here.
+  (``1234(35)``: 1234 ± 35; ``12.3(4)``: 12.3 ± 0.4);
+* uncertainties: those s.u., else ``_pd_proc_ls_weight`` (w = 1/σ², the NIST files) or an
+  explicit ``*_su``/``*_esd`` column become ``Measurement.signal_errors`` when every point
+  has one (a weight of 0 marks an excluded point: its σ is set to 10⁶ × the largest other
+  σ, which keeps it out of any weighted fit).
 
 Metadata often sits in other data blocks of the same file (the NIST SRM certification
 files put radiation, instrument, cell and specimen each in its own block), so single
@@ -63,6 +67,19 @@ def _number(text: str | None) -> float:
     if text is None or text in (".", "?"):
         return float("nan")
     return gemmi.cif.as_number(text)
+
+
+_SU = re.compile(r"^\s*([-+]?(\d+)(?:\.(\d*))?(?:[eE]([-+]?\d+))?)\((\d+)\)\s*$")
+
+
+def _su(text: str | None) -> float:
+    """The standard uncertainty written in parentheses after a CIF number (NaN when none)."""
+    m = _SU.match(text or "")
+    if m is None:
+        return float("nan")
+    decimals = len(m.group(3) or "")
+    exponent = int(m.group(4) or 0)
+    return int(m.group(5)) * 10.0 ** (exponent - decimals)
 
 
 def _single_values(block: gemmi.cif.Block) -> dict[str, Any]:
@@ -145,7 +162,7 @@ class PdCifReader(Reader):
         mono = header.get("_pd_instr_monochr_post_spec") or header.get("_diffrn_radiation_monochromator")
         mono_angle = re.search(r"(\d+(?:\.\d+)?)\s*deg", str(mono or ""))
         out = []
-        for block, x, y, ytag in patterns:
+        for block, x, y, ytag, errors in patterns:
             unit_text = str(header.get("_pd_meas_units_of_intensity", "")).lower()
             unit = "counts/s" if ("/s" in unit_text or "cps" in unit_text) else "counts"
             acq = XRDAcquisition(
@@ -178,15 +195,19 @@ class PdCifReader(Reader):
                     sample=Sample(name=name, formula=header.get("_chemical_formula_sum")),
                     instrument=Instrument(name=header.get("_pd_instr_geometry")),
                     warnings=warnings,
+                    signal_errors=errors,
                 )
             )
         return out
 
-    def _pattern(self, path: Path, block: gemmi.cif.Block) -> tuple[np.ndarray, np.ndarray, str] | None:
+    def _pattern(self, path: Path,
+                 block: gemmi.cif.Block) -> tuple[np.ndarray, np.ndarray, str, np.ndarray | None] | None:
         ytag = next((t for t in _Y_TAGS if block.find_loop(t)), None)
         if ytag is None:
             return None
-        y = np.array([_number(v) for v in block.find_loop(ytag)], dtype=float)
+        texts = list(block.find_loop(ytag))
+        y = np.array([_number(v) for v in texts], dtype=float)
+        e = self._errors(block, ytag, texts)
         xtag = next((t for t in _X_TAGS if block.find_loop(t)), None)
         if xtag is not None:
             x = np.array([_number(v) for v in block.find_loop(xtag)], dtype=float)
@@ -207,7 +228,31 @@ class PdCifReader(Reader):
             if bad.all():
                 raise self.fail(path, f"block {block.name}: {ytag} holds no numbers")
             x, y = x[~bad], y[~bad]  # '?' or '.' points (excluded regions)
-        return x, y, ytag
+            e = e[~bad] if e is not None else None
+        return x, y, ytag, e
+
+    @staticmethod
+    def _errors(block: gemmi.cif.Block, ytag: str, texts: list[str]) -> np.ndarray | None:
+        """One σ per point: s.u. in parentheses, an ``_su``/``_esd`` column or ``_pd_proc_ls_weight``."""
+        su = np.array([_su(v) for v in texts], dtype=float)
+        if su.size and np.all(np.isfinite(su)):
+            return su
+        for tag in (ytag + "_su", ytag + "_esd"):
+            col = block.find_loop(tag)
+            if len(col) == len(texts):
+                vals = np.array([_number(v) for v in col], dtype=float)
+                if np.all(np.isfinite(vals) & (vals >= 0)):
+                    return vals
+        col = block.find_loop("_pd_proc_ls_weight")
+        if len(col) != len(texts) or not len(texts):
+            return None
+        w = np.array([_number(v) for v in col], dtype=float)
+        if not np.all(np.isfinite(w) & (w >= 0)) or not np.any(w > 0):
+            return None
+        sigma = np.zeros_like(w)
+        sigma[w > 0] = 1.0 / np.sqrt(w[w > 0])
+        sigma[w == 0] = 1e6 * float(sigma.max())
+        return sigma
 
     @staticmethod
     def _wavelengths(doc: gemmi.cif.Document) -> tuple[float | None, float | None, float | None]:

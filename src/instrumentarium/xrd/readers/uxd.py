@@ -41,6 +41,7 @@ __all__ = ["UxdReader"]
 
 _PARAM = re.compile(r"^_([A-Za-z0-9_]+)\s*=\s*(.*?)\s*$")
 _BLOCK = re.compile(r"^_([A-Za-z0-9]*?)(COUNTS|CPS)\s*$")
+_NUMBER_START = frozenset("0123456789+-.")
 _VAR_SLIT = re.compile(r"^V(\d+(?:\.\d+)?)$")
 
 
@@ -87,6 +88,13 @@ class UxdReader(Reader):
             s = line.strip()
             if not s:
                 continue
+            if block is not None and s[0] in _NUMBER_START:
+                # data line (the bulk of a file): no parameter regexes
+                try:
+                    block[1].append([float(v) for v in s.replace(",", " ").split()])
+                    continue
+                except ValueError:
+                    pass  # e.g. a parameter line that starts with a digit: handled below
             if s.startswith(";"):
                 if "range" in s.lower() and block is None:
                     in_range = True

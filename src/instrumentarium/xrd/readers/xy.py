@@ -10,15 +10,20 @@ header; powdR ``.xy`` files hold half counts (``476.5``: averaged scans); Szyman
 eight decimals; RRUFF writes ``##KEY=value`` headers and ``##END=`` after the data;
 HighScore CSV exports start with ``[Measurement conditions:]`` and ``key,value`` lines
 (``K-Alpha1 wavelength,1.540598``) before ``[Scan points:]``; other programs write a
-``2theta,intensity`` column-title line or ``# wavelength = 1.5406`` comments.
+``2theta,intensity`` column-title line or ``# wavelength = 1.5406`` comments. A third
+column is not always an e.s.d.: Szymanski's XRD-AutoAnalyzer ``.xy`` files carry a
+smoothed/background curve there, of the same size as the intensity.
 
 Because anything with numbers in it could be called ``.dat``, :meth:`XYReader.sniff`
 claims a file only when at least five lines parse as ≥ 2 numeric columns, the first
 column strictly increases, and it stays within a plausible 2θ range (-5° to 180°).
 Header ``key = value`` / ``key: value`` / ``key,value`` lines are kept in
 ``raw_parameters``; a K-alpha1 wavelength written there is used. The e.s.d. column, when
-present, is not the signal and is kept nowhere else (processing recomputes weights from
-the counts).
+present, becomes ``Measurement.signal_errors`` (used as fitting weights) when it is one:
+the file is ``.xye`` or a column-title line names it (``esd``, ``sigma``, ``error``,
+``err``, ``su``, ``uncertainty``), or its values look like one (non-negative and, at the
+median, under half the intensity). Otherwise it is ignored and ``raw_parameters``
+says so (``third_column``).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ __all__ = ["XYReader", "parse_columns"]
 _SPLIT = re.compile(r"[,;\s]+")
 _KEY_VALUE = re.compile(r"^[#!;%'*\s]*([A-Za-z_][\w .()/\-]{0,40}?)\s*[=:,]\s*(.*?)\s*$")
 _EXTENSIONS = {".xy", ".xye", ".csv", ".prn", ".dat", ".txt", ".asc"}
+_ESD_WORDS = re.compile(r"\b(e\.?s\.?d|esd|sigma|s\.?u|error|errors|err|uncertainty|std|stdev|dy|dI)\b",
+                        re.IGNORECASE)
 _MIN_ROWS = 5
 _TWO_THETA_RANGE = (-5.0, 180.0)
 
@@ -120,6 +127,21 @@ def _wavelength(values: dict[str, Any]) -> float | None:
     return None
 
 
+def _esd_column(path: Path, header: list[str], y: np.ndarray,
+                col: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """The third column as e.s.d. values (or None) and what it was taken for."""
+    named = path.suffix.lower() == ".xye" or bool(header and _ESD_WORDS.search(header[-1]))
+    if not np.all(np.isfinite(col)) or np.any(col < 0):
+        return None, "e.s.d. rejected: negative or non-finite values" if named else "ignored (not an e.s.d.)"
+    pos = np.abs(y) > 0
+    ratio = float(np.median(col[pos] / np.abs(y[pos]))) if np.any(pos) else np.inf
+    if named:
+        return col, "e.s.d."
+    if ratio < 0.5:
+        return col, "e.s.d. (values under half the intensity)"
+    return None, "ignored (as large as the intensity: not an e.s.d.)"
+
+
 class XYReader(Reader):
     """Read two/three-column text patterns, with or without header lines."""
 
@@ -132,6 +154,8 @@ class XYReader(Reader):
     def sniff(self, path: Path) -> float:
         path = Path(path)
         head = read_head(path, 8192)
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]  # a UTF-8 byte-order mark (XRDML files often start with one)
         if not head or b"\x00" in head or head.startswith(b"PK\x03\x04") or head.lstrip()[:1] in b"<{*":
             return 0.0  # XML, JSON, Rigaku RAS, zip: never a column file (HighScore CSV starts "[")
         try:
@@ -196,6 +220,12 @@ class XYReader(Reader):
             rows[:, :2] if isinstance(rows, np.ndarray) else np.array([r[:2] for r in rows], dtype=np.float64)
         )
         x, y = arr[:, 0], arr[:, 1]
+        errors, third = None, None
+        if ncols >= 3:
+            col = rows[:, 2] if isinstance(rows, np.ndarray) else np.array([r[2] for r in rows], dtype=np.float64)
+            errors, third = _esd_column(path, header, y, col)
+            if errors is None and third.startswith("e.s.d."):
+                warnings.append(f"column 3 is named or typed as an e.s.d. but {third.split(': ', 1)[-1]}")
         values = _header_values(header)
         wavelength = _wavelength(values)
         acq = XRDAcquisition(
@@ -206,6 +236,8 @@ class XYReader(Reader):
             step_deg=uniform_step(np.sort(x)),
         )
         raw: dict[str, Any] = {"header_lines": header, "n_columns": ncols, **values}
+        if third is not None:
+            raw["third_column"] = third
         return make_pattern(
             path,
             x,
@@ -216,6 +248,7 @@ class XYReader(Reader):
             raw_parameters=raw,
             sample=Sample(name=path.stem),
             warnings=warnings,
+            signal_errors=errors,
         )
 
     def examples(self, folder: Path) -> list[Path]:
