@@ -135,7 +135,7 @@ def fit_tree(
     points_per_hz: float,
     j_slack_hz: float = 1.0,
     min_j_hz: float = 0.2,
-    max_nfev: int = 100,
+    max_nfev: int = 60,
     max_tilt: float = 0.5,
     min_resolved: float = 0.5,
 ) -> TreeFit | None:
@@ -384,7 +384,7 @@ def select_tree(
     # grow the best trees: small long-range couplings, hidden outer lines of the largest group
     seen = {_key(r.groups) for r in fits}
     grown_from: set[tuple] = set()
-    for n_bases in (4, 2):
+    for n_bases in (3, 2):
         bases = [r for r in sorted(fits, key=lambda r: r.bic)[:n_bases] if _key(r.groups) not in grown_from]
         for base in bases:
             grown_from.add(_key(base.groups))
