@@ -11,10 +11,11 @@ from ...model import Measurement, NMRAcquisition, ProcessingError
 from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 from .impurities import classify_shift, normalize_solvent
 from .journal import journal_report
-from .multiplets import analyze_multiplet, refine_multiplet
+from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
-from .ranges import fraction_inside, group_lines, integrate, proton_unit
+from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
+from .treefit import select_tree
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -227,6 +228,17 @@ def analyze(
     groups = group_lines(hz[main], widths[main], gap_hz=gap_hz) if main else []
     groups = [[main[i] for i in g] for g in groups]
     groups = _split_on_major_lines(groups, hz, widths, apex_h, gap_hz)
+    if nucleus in ("1H", "19F", "31P"):
+
+        def _explained(g: list[int]) -> bool:
+            hs = apex_h[g]
+            sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
+            gt = tol_hz if tol_hz is not None else max(0.4, 0.35 * float(np.median(widths[sig])))
+            if symmetric_pattern(hz[sig], apex_h[sig], tol_hz=gt):
+                return True
+            return analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m"
+
+        groups = split_at_valleys(groups, pos, y0, _explained)
     bounds = []
     for g in groups:
         # limits from the range's real lines: small humps and traces at its edges would
@@ -243,6 +255,8 @@ def analyze(
     tol = tol_hz if tol_hz is not None else max(0.4, 0.25 * med_w)
 
     raw = []
+    comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
+    top_h = float(np.max(apex_h[comp_lines])) if comp_lines else 0.0
     for g, (lo, hi) in zip(groups, bounds):
         integral = integrate(y0, lo, hi, ppp)
         if fit:
@@ -264,7 +278,19 @@ def analyze(
             sig = [k for k, h in zip(g, hs) if h >= min_line_fraction * hs.max()]
             gtol = tol if tol_hz is not None else max(tol, 0.35 * float(np.median(widths[sig])))
             fitm = analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gtol)
-        if fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
+        if (
+            fit
+            and fitm is not None
+            and nucleus in ("1H", "19F", "31P")
+            and "compound" in kinds
+            and float(np.max(apex_h[g])) >= max(30.0 * noise, 0.01 * top_h)
+        ):  # whole-lineshape tree fit (treefit.py) of the compound's ranges, not of traces
+            i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
+            fitm = select_tree(
+                ppm[i0:i1] * mhz, y0[i0:i1], hz[sig], apex_h[sig], fitm,
+                fwhm_hz=float(np.median(widths[g])), tol_hz=gtol,
+            )
+        elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
         if len(g) == 1 and peaks[g[0]].width_hz > max(3.0 * med_w, 5.0):

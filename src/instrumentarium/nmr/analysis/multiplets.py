@@ -231,3 +231,18 @@ def refine_multiplet(
     name, distinct = multiplicity_name(js, equal_hz=equal_hz)
     rms = float(np.sqrt(np.mean(sol.fun**2)))
     return MultipletFit(name, distinct, tuple(js), float(sol.x[0]), rms)
+
+
+def symmetric_pattern(freq_hz: np.ndarray, intensity: np.ndarray, *, tol_hz: float, rel: float = 0.35) -> bool:
+    """True when the lines mirror about their middle (positions within ``tol_hz``, heights within ``rel``).
+
+    A first-order multiplet is symmetric, whatever its tree; two touching multiplets rarely are.
+    """
+    order = np.argsort(freq_hz)
+    f = np.asarray(freq_hz, dtype=float)[order]
+    a = np.asarray(intensity, dtype=float)[order]
+    if len(f) < 2:
+        return True
+    if not np.allclose(f + f[::-1], f[0] + f[-1], atol=tol_hz):
+        return False
+    return bool(np.all(np.abs(a - a[::-1]) <= rel * np.maximum(a, a[::-1])))

@@ -87,3 +87,56 @@ def fraction_inside(x0: float, fwhm: float, eta: float, lo: float, hi: float) ->
     wl = eta * np.pi / 2.0
     wg = (1.0 - eta) * np.sqrt(np.pi / (4.0 * np.log(2.0)))
     return float((wl * lor + wg * gau) / (wl + wg)) if wl + wg > 0 else 1.0
+
+
+def split_at_valleys(
+    groups: list[list[int]],
+    position: np.ndarray,
+    y: np.ndarray,
+    explained,
+    *,
+    valley: float = 0.05,
+    min_lines: int = 4,
+) -> list[list[int]]:
+    """Split ranges that no single multiplet explains where the spectrum nearly returns to baseline.
+
+    Two multiplets closer than the grouping gap touch but rarely merge: between them the
+    spectrum falls to a few percent of the smaller one's height, which is where MestReNova's
+    published ranges are cut (d16: 1-5 %). A range is split at its deepest such valley,
+    recursively, only while ``explained(group)`` (a first-order tree found) is false, so the
+    deep valleys inside a resolved multiplet (a wide ``dd``) never split it.
+
+    Parameters
+    ----------
+    groups
+        Line indices of each range (sorted by position).
+    position
+        Line positions in points of ``y``.
+    y
+        The baseline-corrected spectrum.
+    explained
+        ``explained(group) -> bool``.
+    valley
+        Deepest valley, as a fraction of the lower of the two sides' tallest lines.
+    """
+    out: list[list[int]] = []
+    stack = [sorted(g, key=lambda k: position[k]) for g in groups]
+    while stack:
+        g = stack.pop(0)
+        if len(g) < min_lines or explained(g):
+            out.append(g)
+            continue
+        best = None
+        tops = [float(y[int(np.clip(round(position[k]), 0, len(y) - 1))]) for k in g]
+        for i in range(1, len(g)):
+            i0, i1 = sorted((round(float(position[g[i - 1]])), round(float(position[g[i]]))))
+            if i1 - i0 < 2:
+                continue
+            ratio = float(np.min(y[i0 : i1 + 1])) / max(min(max(tops[:i]), max(tops[i:])), 1e-300)
+            if ratio < valley and (best is None or ratio < best[0]):
+                best = (ratio, i)
+        if best is None:
+            out.append(g)
+        else:
+            stack[:0] = [g[: best[1]], g[best[1] :]]
+    return out

@@ -1,0 +1,69 @@
+"""Multiplet analysis against the published tables: per-range table, scores and time per spectrum.
+
+Published data: the six d16 Mnova tables (``##$OBSERVED MULTIPLETS``; ``cyclopropnes_wrongPhase``
+is a deliberately mis-phased copy, scored apart) and the menthol NMReDATA (d05). Scoring rules
+are in ``tests/nmr/analysis/multiplet_scoring.py``. Run by hand:
+``python benchmarks/nmr_multiplets.py`` (needs ../shared/data).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "nmr" / "analysis"))
+
+from multiplet_scoring import d16_rows, format_table, nmredata_rows, score, totals  # noqa: E402
+from nmr_realdata import bruker_processed, jcamp_processed  # noqa: E402
+
+from instrumentarium.nmr.analysis import analyze  # noqa: E402
+
+DEV = REPO.parent / "shared" / "data" / "nmr" / "nmr_dev_v1"
+D16 = DEV / "d16_jcamp_1H_multiplet_reference_nmr-dataset3"
+D05 = DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata"
+D16_SETS = ("artemisin", "borohydride", "cyclopropanes", "geraniol", "menthol", "cyclopropnes_wrongPhase")
+
+
+def cases():
+    for name in D16_SETS:
+        yield (
+            f"d16 {name}",
+            (lambda n=name: jcamp_processed(D16 / n / "1h.jdx")),
+            (lambda n=name: d16_rows(D16 / n / "1h.jdx")),
+        )
+    yield (
+        "d05 menthol",
+        (lambda: bruker_processed(D05 / "AN-menthol/10/pdata/1")),
+        (lambda: nmredata_rows(D05 / "compound1.nmredata.sdf")),
+    )
+
+
+def main() -> None:
+    only = sys.argv[1:]
+    summary = []
+    for name, load, truth in cases():
+        if only and not any(o in name for o in only):
+            continue
+        m = load()
+        t = time.perf_counter()
+        a = analyze(m)
+        dt = time.perf_counter() - t
+        rows = score(truth(), a.multiplets)
+        print(format_table(name.split()[1][:12], rows))
+        print(f"  time {dt:.2f} s\n", flush=True)
+        summary.append((name, *totals(rows), dt))
+    print(f"{'data set':32s} letters+J  couplings  n   time s")
+    agg = [0, 0, 0]
+    for name, s, c, n, dt in summary:
+        print(f"{name:32s} {s:9d} {c:10d} {n:3d} {dt:7.2f}")
+        if name.startswith("d16") and "wrongPhase" not in name:
+            agg = [agg[0] + s, agg[1] + c, agg[2] + n]
+    print(f"{'d16 five real tables':32s} {agg[0]:9d} {agg[1]:10d} {agg[2]:3d}")
+    print(f"machine load: {[round(x, 1) for x in os.getloadavg()]}")
+
+
+if __name__ == "__main__":
+    main()

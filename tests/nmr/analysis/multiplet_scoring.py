@@ -1,0 +1,196 @@
+"""Strict scoring of our multiplets against published multiplet tables (d16 Mnova, d05 NMReDATA).
+
+Rules (the same for every data set, stated in the report the lead reads):
+
+- **Range**: a published multiplet is matched to one of ours one-to-one (greedy, nearest
+  centres first). d16 rows give an integration range: our centre must lie inside it and
+  within 0.02 ppm of the published centre. NMReDATA rows give only a shift: our centre
+  must be within 0.01 ppm of it.
+- **Multiplicity** (``string`` score): the letter strings must be equal after spelling
+  normalisation only (Mnova's ``p`` = ``quint``, ``h`` = ``sext``, ``hept`` = ``sept``).
+- **J**: every published coupling, expanded to one value per coupled spin (``t`` lists two,
+  ``q`` three...), must be within 0.3 Hz of ours, compared as sorted lists of equal length.
+- Published ``m`` rows are **excluded** (reported as ``excl``): ``m`` makes no claim of
+  multiplicity or J that could be checked, and rewarding our ``m`` would reward giving up.
+- ``couplings`` score (reported beside, never instead): the expanded J lists match within
+  0.3 Hz whatever the letters. NMReDATA names multiplets by coupling partners
+  (``dqq``, J = 2.70, 7.00, 7.05 Hz for an isopropyl CH), which no spectrum can tell
+  from a ``septd``; this score shows whether the physics is right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nmr_realdata import nmredata_multiplets, observed_multiplets
+
+__all__ = ["Row", "letters", "expand", "score", "d16_rows", "nmredata_rows", "format_table", "j_errors", "totals"]
+
+_COUNT = {"s": 0, "d": 1, "t": 2, "q": 3, "quint": 4, "sext": 5, "sept": 6}
+_SPELL = [("hept", "sept"), ("sept", "sept"), ("quint", "quint"), ("sext", "sext"), ("p", "quint"), ("h", "sext")]
+
+
+def letters(mult: str) -> tuple[str, ...] | None:
+    """Split a multiplicity string into canonical letters; None when it is not first order."""
+    s = mult.strip().lower()
+    if s in ("s", "br s", "bs", "brs"):
+        return ()
+    out: list[str] = []
+    i = 0
+    while i < len(s):
+        for a, b in _SPELL:
+            if s.startswith(a, i):
+                out.append(b)
+                i += len(a)
+                break
+        else:
+            if s[i] in "dtq":
+                out.append(s[i])
+                i += 1
+            else:
+                return None
+    return tuple(out)
+
+
+def expand(mult: str, js: tuple[float, ...], *, per_letter: bool) -> list[float] | None:
+    """Return every coupling, one per coupled spin, largest first.
+
+    ``per_letter``: ``js`` has one value per letter (ours, NMReDATA); otherwise one value
+    per coupled spin (Mnova's J list).
+    """
+    ls = letters(mult)
+    if ls is None:
+        return None
+    if per_letter:
+        if len(js) != len(ls):
+            return None
+        vals = [j for j, letter in zip(js, ls) for _ in range(_COUNT[letter])]
+    else:
+        vals = list(js)
+    return sorted(vals, reverse=True)
+
+
+@dataclass
+class Row:
+    """A published multiplet and what we made of it."""
+
+    label: str
+    center: float
+    lo: float | None
+    hi: float | None
+    mult: str
+    js: tuple[float, ...]
+    per_letter: bool
+    ours_center: float | None = None
+    ours_mult: str = ""
+    ours_js: tuple[float, ...] = ()
+    string_ok: bool = False
+    coupling_ok: bool = False
+    status: str = ""
+
+
+def d16_rows(path: Path) -> list[Row]:
+    return [
+        Row(
+            r["label"],
+            r["center"],
+            min(r["start"], r["stop"]),
+            max(r["start"], r["stop"]),
+            r["multiplicity"],
+            tuple(r["j"]),
+            per_letter=False,
+        )
+        for r in observed_multiplets(path)
+    ]
+
+
+def nmredata_rows(path: Path) -> list[Row]:
+    text = Path(path).read_text(errors="replace")
+    labels = re.findall(r"L=([^,]+),", text.split("NMREDATA_1D_1H", 1)[1].split("$$$$", 1)[0])
+    rows = []
+    for r, lab in zip(nmredata_multiplets(path), labels):
+        rows.append(Row(lab.strip(), r["center"], None, None, r["multiplicity"], tuple(r["j"]), per_letter=True))
+    return rows
+
+
+def _close(a: list[float] | None, b: list[float] | None, tol: float) -> bool:
+    return a is not None and b is not None and len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def score(rows: list[Row], multiplets, *, tol_hz: float = 0.3) -> list[Row]:
+    """Fill in our matched multiplet and the verdicts for every published row."""
+    cands = []
+    for i, r in enumerate(rows):
+        for k, mp in enumerate(multiplets):
+            if getattr(mp, "kind", "compound") not in ("compound", "impurity", "water"):
+                continue
+            d = abs(mp.center_ppm - r.center)
+            if r.lo is not None:
+                if not (r.lo <= mp.center_ppm <= r.hi) or d > 0.02:
+                    continue
+            elif d > 0.01:
+                continue
+            cands.append((d, i, k))
+    used_r, used_m = set(), set()
+    for _, i, k in sorted(cands):
+        if i in used_r or k in used_m:
+            continue
+        used_r.add(i)
+        used_m.add(k)
+        mp = multiplets[k]
+        r = rows[i]
+        r.ours_center, r.ours_mult, r.ours_js = mp.center_ppm, mp.multiplicity, tuple(mp.j_hz)
+    for r in rows:
+        if letters(r.mult) is None:
+            r.status = "excl (published m)"
+            continue
+        if r.ours_center is None:
+            r.status = "FAIL no range"
+            continue
+        pub = expand(r.mult, r.js, per_letter=r.per_letter)
+        ours = expand(r.ours_mult, r.ours_js, per_letter=True)
+        r.coupling_ok = _close(pub, ours, tol_hz)
+        r.string_ok = letters(r.mult) == letters(r.ours_mult) and r.coupling_ok
+        if r.string_ok:
+            r.status = "ok"
+        elif letters(r.mult) != letters(r.ours_mult):
+            r.status = "FAIL letters" + (" (J ok)" if r.coupling_ok else "")
+        else:
+            r.status = "FAIL J"
+    return rows
+
+
+def totals(rows: list[Row]) -> tuple[int, int, int]:
+    """(string ok, couplings ok, scored rows)."""
+    scored = [r for r in rows if not r.status.startswith("excl")]
+    return sum(r.string_ok for r in scored), sum(r.coupling_ok for r in scored), len(scored)
+
+
+def j_errors(rows: list[Row]) -> list[float]:
+    """Largest |J(ours) - J(published)| (Hz) of every row whose couplings match."""
+    out = []
+    for r in rows:
+        if r.coupling_ok:
+            pub = expand(r.mult, r.js, per_letter=r.per_letter)
+            ours = expand(r.ours_mult, r.ours_js, per_letter=True)
+            out.append(max((abs(a - b) for a, b in zip(pub, ours)), default=0.0))
+    return out
+
+
+def format_table(name: str, rows: list[Row]) -> str:
+    head = f"{'set':12s} {'label':8s} {'ppm':>7s} {'pub':8s} {'published J':28s} {'ours':8s} {'our J':22s} status"
+    out = [head]
+    for r in rows:
+        pj = " ".join(f"{j:.2f}" for j in r.js)
+        oj = " ".join(f"{j:.2f}" for j in r.ours_js)
+        oc = f"{r.ours_mult:8s}" if r.ours_center is not None else f"{'-':8s}"
+        out.append(
+            f"{name:12s} {r.label[:8]:8s} {r.center:7.3f} {r.mult:8s} {pj[:28]:28s} {oc} {oj[:22]:22s} {r.status}"
+        )
+    s, c, n = totals(rows)
+    errs = j_errors(rows)
+    worst = f", worst J error {max(errs):.2f} Hz (mean {sum(errs) / len(errs):.2f})" if errs else ""
+    out.append(f"{name}: letters+J {s}/{n}, couplings only {c}/{n}{worst}")
+    return "\n".join(out)

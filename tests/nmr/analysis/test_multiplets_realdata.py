@@ -1,0 +1,78 @@
+"""Multiplets on real spectra against the published tables, scored strictly (multiplet_scoring.py).
+
+Each test prints the per-range table (``pytest -s``; it is also the assertion message) and
+asserts the measured count as a floor, so a regression fails. The issue's target is 85 % of
+the published first-order ranges; what is reached is in the floors below and in
+``python benchmarks/nmr_multiplets.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from multiplet_scoring import d16_rows, format_table, letters, nmredata_rows, score, totals
+from nmr_realdata import DEV, bruker_processed, jcamp_processed
+
+from instrumentarium.nmr.analysis import analyze
+
+D16 = "d16_jcamp_1H_multiplet_reference_nmr-dataset3"
+
+# data set -> (letters+J right at least, published first-order rows); measured on this branch
+D16_FLOORS = {
+    "artemisin": (4, 6),
+    "borohydride": (0, 1),
+    "cyclopropanes": (8, 9),
+    "geraniol": (2, 4),
+    "menthol": (2, 11),
+}
+
+
+@pytest.mark.parametrize("name", sorted(D16_FLOORS))
+def test_d16_published_multiplets(shared_data: Path, name: str) -> None:
+    path = shared_data / DEV / D16 / name / "1h.jdx"
+    rows = score(d16_rows(path), analyze(jcamp_processed(path)).multiplets)
+    table = format_table(name, rows)
+    print(table)
+    ok, _, n = totals(rows)
+    floor, n_pub = D16_FLOORS[name]
+    assert n == n_pub, table
+    assert ok >= floor, table
+
+
+def test_menthol_nmredata_couplings(shared_data: Path) -> None:
+    folder = shared_data / DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata"
+    rows = score(
+        nmredata_rows(folder / "compound1.nmredata.sdf"),
+        analyze(bruker_processed(folder / "AN-menthol/10/pdata/1")).multiplets,
+    )
+    table = format_table("d05 menthol", rows)
+    print(table)
+    _, couplings, n = totals(rows)
+    assert n == 14, table
+    # the isopropyl CH: NMReDATA's dqq (2.70, 7.00, 7.05 Hz) is our septd (7.0, 2.8 Hz)
+    h9 = next(r for r in rows if r.label == "H9")
+    assert h9.ours_mult == "septd" and h9.coupling_ok, table
+    assert couplings >= 1, table
+
+
+def test_scoring_is_strict() -> None:
+    from types import SimpleNamespace as NS
+
+    from multiplet_scoring import Row
+
+    rows = [
+        Row("a", 2.0, 1.95, 2.05, "td", (10.4, 10.4, 4.3), per_letter=False),
+        Row("b", 3.0, 2.95, 3.05, "tt", (10.9, 9.9, 4.8, 4.3), per_letter=False),  # J inconsistent with tt
+        Row("c", 4.0, 3.95, 4.05, "m", (), per_letter=False),
+        Row("d", 5.0, 4.95, 5.05, "hept", (7.0,) * 6, per_letter=False),
+    ]
+    ours = [
+        NS(center_ppm=2.001, multiplicity="td", j_hz=(10.5, 4.2)),
+        NS(center_ppm=3.0, multiplicity="tt", j_hz=(10.4, 4.55)),
+        NS(center_ppm=4.0, multiplicity="m", j_hz=()),
+        NS(center_ppm=5.0, multiplicity="sept", j_hz=(7.1,)),
+    ]
+    out = score(rows, ours)
+    assert [r.status for r in out] == ["ok", "FAIL J", "excl (published m)", "ok"]
+    assert letters("thept") == ("t", "sept") and letters("tpd") == ("t", "quint", "d")
