@@ -106,29 +106,12 @@ SAND: dict[str, float] = {"quartz": 0.6, "calcite": 0.3, "corundum": 0.1}
 
 def xrd_mixture(fractions: dict[str, float], *, start: float = 10.0, end: float = 90.0, step: float = 0.02,
                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A Cu Kα1+Kα2 pattern (2θ deg, counts) of a weighed mixture of starter-library phases.
-
-    Each phase's lines are calculated from its CIF (``m|F|²Lp``) and scaled by ``w/(ρV²)``,
-    the intensity per unit weight the RIR method assumes (Chung, J. Appl. Cryst. 7 (1974)
-    519), on a background with Poisson noise.
-    """
-    from ..xrd.phases import (
-        InstrumentProfile,
-        powder_profile,
-        read_structure,
-        reflections,
-        starter_cif_paths,
-        structure_info,
-    )
+    """A Cu Kα1+Kα2 pattern (2θ deg, counts) of a weighed mixture of starter-library phases
+    (:func:`instrumentarium.xrd.phases.mixture_profile`) on a background, with Poisson noise."""
+    from ..xrd.phases import mixture_profile
 
     x = np.arange(start, end + step / 2, step)
-    y = np.zeros_like(x)
-    paths = {p.stem: p for p in starter_cif_paths()}
-    for stem, w in fractions.items():
-        small = read_structure(paths[stem])
-        info = structure_info(small)
-        tth, inten = reflections(small).intensity()
-        y += powder_profile(x, tth, inten / info.volume_angstrom3**2 / info.density_g_cm3 * w, InstrumentProfile())
+    y = mixture_profile(x, fractions)
     y = 20000 * y / y.max() + 200 + 3000 * np.exp(-x / 15)
     return x, np.random.default_rng(seed).poisson(y).astype(float)
 

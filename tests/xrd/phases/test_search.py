@@ -8,17 +8,7 @@ import numpy as np
 import pytest
 
 from instrumentarium.model import Axis, Measurement, ProcessingError, XRDAcquisition
-from instrumentarium.xrd.phases import (
-    Identification,
-    InstrumentProfile,
-    identify,
-    powder_profile,
-    quantify,
-    read_structure,
-    reflections,
-    starter_cif_paths,
-    structure_info,
-)
+from instrumentarium.xrd.phases import Identification, identify, mixture_profile, quantify
 
 from .conftest import load_columns
 
@@ -29,14 +19,7 @@ def _synthetic(fractions: dict[str, float], *, seed: int = 0, shift: float = 0.0
     Intensities per unit weight follow the same physics the search assumes (I ∝ w/ρ · m|F|²Lp/V²).
     """
     x = np.arange(10.0, 90.0, 0.02)
-    y = np.zeros_like(x)
-    paths = {p.stem: p for p in starter_cif_paths()}
-    for stem, w in fractions.items():
-        small = read_structure(paths[stem])
-        info = structure_info(small)
-        tth, inten = reflections(small).intensity()
-        inten = inten / info.volume_angstrom3**2 / info.density_g_cm3 * w
-        y += powder_profile(x, tth + shift, inten, InstrumentProfile())
+    y = mixture_profile(x, fractions, shift_deg=shift)
     y = 20000 * y / y.max() + 200 + 3000 * np.exp(-x / 15)
     rng = np.random.default_rng(seed)
     counts = rng.poisson(y).astype(float)

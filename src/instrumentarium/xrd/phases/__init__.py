@@ -17,7 +17,7 @@ from .calculate import (
 from .refdb import ImportReport, ReferenceDB, ReferenceEntry, import_cifs
 from .results import Candidate, Identification, ObservedPeak, PhaseMatch
 from .search import identify, identify_phases, quantify
-from .starter import open_starter_db, starter_cif_paths
+from .starter import mixture_profile, open_starter_db, starter_cif_paths
 
 __all__ = [
     "Candidate",
@@ -32,6 +32,7 @@ __all__ = [
     "identify",
     "identify_phases",
     "import_cifs",
+    "mixture_profile",
     "lorentz_polarization",
     "open_starter_db",
     "powder_profile",
