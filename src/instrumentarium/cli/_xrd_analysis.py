@@ -34,10 +34,13 @@ def _one(path: Path) -> Measurement:
               default=None,
               help="A standard's pattern (LaB6) giving the instrument function for size/strain.")
 @click.option("--profile", type=click.Choice(["tch", "pseudo_voigt"]), default="tch", show_default=True)
+@click.option("--axial-asymmetry", "axial_asymmetry", is_flag=True,
+              help="With --standard: line positions from Finger-Cox-Jephcoat asymmetric profiles (slower, "
+                   "more accurate lattice parameter).")
 @json_option
 @handle_errors
 def xrd_analyze(path: Path, standard: str | None, instrument_from: Path | None, profile: str,
-                as_json: bool) -> None:
+                axial_asymmetry: bool, as_json: bool) -> None:
     """Analyse a powder pattern: fitted peaks, calibration, Scherrer and Williamson-Hall."""
     instrument = None
     if instrument_from is not None:
@@ -45,7 +48,10 @@ def xrd_analyze(path: Path, standard: str | None, instrument_from: Path | None, 
         instrument = std.instrument_function
         if instrument is None:
             raise InstrumentariumError(f"{instrument_from}: no instrument function could be derived")
-    result = analyze(process(_one(path)), standard=standard, instrument=instrument, profile=profile)
+    if axial_asymmetry and standard is None:
+        raise InstrumentariumError("--axial-asymmetry needs --standard (it refines a standard's line positions)")
+    result = analyze(process(_one(path)), standard=standard, instrument=instrument, profile=profile,
+                     axial_asymmetry=axial_asymmetry)
     if as_json:
         echo_json({"path": str(path), **to_plain(result)})
         return
@@ -58,7 +64,8 @@ def xrd_analyze(path: Path, standard: str | None, instrument_from: Path | None, 
         click.echo(f"calibration ({c.standard}): a = {c.lattice_a_angstrom:.6f} "
                    f"+/- {c.lattice_a_sigma_angstrom:.6f} A, "
                    f"zero {c.zero_shift_deg:+.4f} deg, displacement {c.displacement_mm:+.4f} mm, "
-                   f"max residual {c.residual_max_deg:.4f} deg over {c.n_peaks} reflections")
+                   f"max residual {c.residual_max_deg:.4f} deg over {c.n_peaks} reflections"
+                   + ("" if c.axial_sh_l is None else f", FCJ S/L = H/L {c.axial_sh_l:.4f}"))
     for r in (result.scherrer, result.williamson_hall):
         if r is not None:
             strain = "" if r.strain is None else f", strain {r.strain:.2e}"

@@ -82,3 +82,21 @@ def test_every_lab6_file_meets_the_issue_criterion(shared_data: Path, relative: 
     assert fixed.residual_max_deg < 0.01  # every line within 0.01 deg after zero correction
     refined, _ = calibrate_with_asymmetry(m, standard="LaB6", shl=shl)
     assert refined.lattice_a_angstrom == pytest.approx(A_660C, abs=5e-4)
+
+
+def test_cli_analyze_standard_with_axial_asymmetry(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from instrumentarium.cli import main
+    from instrumentarium.formats import save
+
+    path = save(synthetic_lab6(0.03, zero_deg=0.02), tmp_path / "lab6.nxs")
+    out = CliRunner().invoke(main, ["xrd-analyze", str(path), "--standard", "LaB6", "--axial-asymmetry", "--json"])
+    assert out.exit_code == 0, out.output
+    cal = json.loads(out.output)["calibration"]
+    assert cal["axial_sh_l"] == pytest.approx(0.03, rel=0.2)
+    assert cal["lattice_a_angstrom"] == pytest.approx(A_660C, abs=2e-4)
+    bad = CliRunner().invoke(main, ["xrd-analyze", str(path), "--axial-asymmetry"])
+    assert bad.exit_code == 1 and "needs --standard" in bad.output

@@ -72,7 +72,8 @@ class XRDCalibration:
     axial-divergence centroid shift (Wilson 1963; zero when not refined).
     ``residual_max_deg`` is the largest |observed − model| over the matched reflections.
     ``displacement_refined`` is False when s was left at 0 because the pattern cannot
-    separate it from the lattice parameter (narrow 2θ range).
+    separate it from the lattice parameter (narrow 2θ range). ``axial_sh_l`` is the
+    Finger–Cox–Jephcoat S/L = H/L when the positions came from asymmetric profiles.
     """
 
     standard: str
@@ -92,6 +93,7 @@ class XRDCalibration:
     hkl: tuple[tuple[int, int, int], ...] = ()
     residuals_deg: tuple[float, ...] = ()
     displacement_refined: bool = True
+    axial_sh_l: float | None = None
 
 
 @register_record("xrd.size_strain")

@@ -169,7 +169,7 @@ def calibrate_with_asymmetry(m: Measurement, *, standard: str = "LaB6", goniomet
     radius = goniometer_radius_mm or getattr(m.acquisition, "goniometer_radius_mm", None) or 240.0
     cal = calibrate(refined, standard=standard, wavelength_angstrom=rad.wavelength_angstrom,
                     goniometer_radius_mm=radius, refine_lattice=refine_lattice, axial_divergence=False)
-    return cal, value
+    return replace(cal, axial_sh_l=float(value)), value
 
 
 def _net_and_sigma(m: Measurement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
