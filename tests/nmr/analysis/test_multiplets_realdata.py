@@ -24,7 +24,7 @@ D16_FLOORS = {
     "borohydride": (0, 1),
     "cyclopropanes": (8, 9),
     "geraniol": (2, 4),
-    "menthol": (2, 11),
+    "menthol": (3, 11),
 }
 
 

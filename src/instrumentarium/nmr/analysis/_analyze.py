@@ -93,6 +93,12 @@ def _split_on_major_lines(
     return out
 
 
+def _lines_of(fitm, g: list[int], hz: np.ndarray, widths: np.ndarray) -> list[int]:
+    """The lines of ``g`` within one of two overlapping multiplets' spans (lines may be shared)."""
+    half = 0.5 * sum(fitm.all_j_hz)
+    return [k for k in g if abs(hz[k] - fitm.center_hz) <= half + widths[k]]
+
+
 def analyze(
     m: Measurement,
     *,
@@ -350,19 +356,27 @@ def analyze(
             center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
             if mult == "m":
                 center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
-        multiplets.append(
-            Multiplet(
-                range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
-                center_ppm=round(float(center), 4),
-                multiplicity=mult,
-                j_hz=tuple(float(j) for j in js),
-                n_h=round(n_h, 3),
-                integral=float(integral),
-                peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g),
-                kind=kind,
-                label=label,
+        parts = [(fitm, center, mult, js)]
+        if fitm is not None and fitm.partner is not None:
+            # two multiplets overlapping in one range (treepair.py): two records, same range
+            p2 = fitm.partner
+            parts = [(fitm, center, mult, js), (p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz)]
+        for part, c_ppm, mult_k, js_k in parts:
+            share = part.fraction if len(parts) > 1 else 1.0
+            g_k = g if len(parts) == 1 else _lines_of(part, g, hz, widths)
+            multiplets.append(
+                Multiplet(
+                    range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
+                    center_ppm=round(float(c_ppm), 4),
+                    multiplicity=mult_k,
+                    j_hz=tuple(float(j) for j in js_k),
+                    n_h=round(n_h * share, 3),
+                    integral=float(integral * share),
+                    peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g_k),
+                    kind=kind,
+                    label=label,
+                )
             )
-        )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines
         for g, r in zip(groups, ranges):
             if k in g and p.kind == "compound" and r.kind != "compound":

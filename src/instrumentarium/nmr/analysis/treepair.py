@@ -1,0 +1,318 @@
+"""Two overlapping first-order multiplets in one range: joint lineshape fit of two coupling trees.
+
+When the best single coupling tree (:func:`.treefit.select_tree`) leaves a range poorly
+explained, the range often holds two multiplets whose lines interleave (a minor isomer under
+the major one, a methyl doublet on a ring proton's dtd, a 2H range of two protons). As in
+the automatic multiplet analysis of Cobas et al. (Magn. Reson. Chem. 46, 2008), where a
+range is deconvolved into several multiplets, two trees are fitted together, each with
+its own centre, couplings, amplitude and roof tilt, sharing one pseudo-Voigt lineshape and
+a linear baseline; the pair competes with the single tree by the Bayesian information
+criterion (Schwarz, Ann. Stat. 6, 461 (1978)) counted in resolution elements, exactly as
+the single trees compete among themselves.
+
+Candidate pairs come from (a) the best single trees, the second tree being read from the
+lines the first leaves unexplained, and (b) splitting the line list into a symmetric
+subset (a first-order multiplet mirrors about its centre) and the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from .treefit import _components, tree_name
+
+__all__ = ["PairFit", "fit_pair", "pair_candidates", "best_pair"]
+
+
+@dataclass(frozen=True)
+class PairFit:
+    """Two coupling trees fitted together (Hz). ``area`` is each tree's fitted area (same units)."""
+
+    groups: tuple[tuple[tuple[float, int], ...], tuple[tuple[float, int], ...]]
+    center_hz: tuple[float, float]
+    area: tuple[float, float]
+    fwhm_hz: float
+    rss: float
+    bic: float
+
+    def as_multiplet_fit(self, n_points: int):
+        """The larger multiplet as a :class:`.multiplets.MultipletFit`, the other as its ``partner``."""
+        from .multiplets import MultipletFit
+
+        rms = float(np.sqrt(self.rss / max(n_points, 1)))
+        total = sum(self.area) or 1.0
+        fits = []
+        for g, c, ar in zip(self.groups, self.center_hz, self.area):
+            js = tuple(round(j, 2) for j, _ in g)
+            all_j = tuple(sorted((j for j, n in g for _ in range(n)), reverse=True))
+            fits.append(MultipletFit(tree_name(g), js, all_j, c, rms, ar / total))
+        big, small = sorted(fits, key=lambda m: -m.fraction)
+        return MultipletFit(*[getattr(big, k) for k in ("multiplicity", "j_hz", "all_j_hz", "center_hz", "rms_hz")],
+                            big.fraction, small)
+
+
+def fit_pair(
+    x: np.ndarray,
+    y: np.ndarray,
+    trees,
+    centers,
+    *,
+    fwhm_hz: float,
+    points_per_hz: float,
+    j_slack_hz: float = 1.0,
+    min_j_hz: float = 0.2,
+    max_nfev: int = 80,
+    max_tilt: float = 0.5,
+    min_resolved: float = 0.5,
+    center_slack_hz: float = 2.0,
+) -> PairFit | None:
+    """Fit two coupling trees ``trees`` (``(J, n)`` groups each) starting at ``centers`` to ``y(x)``.
+
+    The BIC uses the same count of independent observations as :func:`.treefit.fit_tree`
+    (resolution elements from the starting linewidth), so both are comparable.
+    """
+    trees = [tuple(t) for t in trees]
+    if len(trees) != 2 or sum(n for t in trees for _, n in t) > 12:
+        return None
+    comps = [_components([int(n) for _, n in t]) for t in trees]
+    scale = float(np.max(np.abs(y))) or 1.0
+    spans = [max(float(sum(j * n for j, n in t)), 1.0) for t in trees]
+    xm = float(np.mean(x))
+    xs = max(float(np.ptp(x)), 1.0)
+    nj = [len(t) for t in trees]
+    # parameter layout: w, eta, b0, b1, then per tree c, amp, tilt, J...
+    offs = [4, 4 + 3 + nj[0]]
+
+    def jac_resid(p: np.ndarray, want_jac: bool):
+        w, eta = p[0], p[1]
+        m = p[2] + p[3] * (x - xm) / xs
+        cols = np.zeros((len(x), len(p))) if want_jac else None
+        if want_jac:
+            cols[:, 2] = 1.0
+            cols[:, 3] = (x - xm) / xs
+        for t, (sg, wt) in enumerate(comps):
+            o = offs[t]
+            c, amp, tilt = p[o], p[o + 1], p[o + 2]
+            js = p[o + 3 : o + 3 + nj[t]]
+            pos = c + sg @ js
+            rel = (pos - c) / spans[t]
+            h = amp * wt * (1.0 + tilt * rel)
+            d = (x[None, :] - pos[:, None]) / (0.5 * w)
+            lor = 1.0 / (1.0 + d * d)
+            gau = np.exp(-np.log(2.0) * d * d)
+            pv = eta * lor + (1.0 - eta) * gau
+            m = m + h @ pv
+            if not want_jac:
+                continue
+            dpos = (eta * lor * lor * 2.0 * d + (1.0 - eta) * gau * 2.0 * np.log(2.0) * d) / (0.5 * w)
+            dw = (eta * lor * lor + (1.0 - eta) * gau * np.log(2.0)) * 2.0 * d * d / w
+            hd = h[:, None] * dpos
+            cols[:, 0] += h @ dw
+            cols[:, 1] += h @ (lor - gau)
+            cols[:, o] = hd.sum(axis=0)
+            cols[:, o + 1] = (wt * (1.0 + tilt * rel)) @ pv
+            cols[:, o + 2] = (amp * wt * rel) @ pv
+            dh_dj = (amp * wt * tilt / spans[t])[:, None] * sg
+            cols[:, o + 3 : o + 3 + nj[t]] = ((sg.T @ hd) + dh_dj.T @ pv).T
+        r = (m - y) / scale
+        return (cols / scale) if want_jac else r
+
+    p0 = [fwhm_hz, 0.7, 0.0, 0.0]
+    lb = [0.15, 0.0, -0.1 * scale, -0.1 * scale]
+    ub = [max(3.0 * fwhm_hz, 1.0), 1.0, 0.1 * scale, 0.1 * scale]
+    for t, c0 in zip(trees, centers):
+        j0 = [float(j) for j, _ in t]
+        wmax = float(np.max(_components([int(n) for _, n in t])[1]))
+        p0 += [float(c0), 0.5 * scale / wmax, 0.0, *j0]
+        lb += [float(c0) - center_slack_hz, 0.0, -max_tilt, *[max(min_j_hz, j - j_slack_hz) for j in j0]]
+        ub += [float(c0) + center_slack_hz, 10 * scale, max_tilt, *[j + j_slack_hz for j in j0]]
+    lb_a, ub_a = np.array(lb), np.array(ub)
+    p0_a = np.clip(np.array(p0), lb_a + 1e-9, ub_a - 1e-9)
+    try:
+        sol = least_squares(
+            lambda p: jac_resid(p, False),
+            p0_a,
+            jac=lambda p: jac_resid(p, True),
+            bounds=(lb_a, ub_a),
+            max_nfev=max_nfev,
+            x_scale="jac",
+        )
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    p = sol.x
+    rss = max(float(np.sum(sol.fun**2)), 1e-12 * len(x)) * scale * scale
+    k = len(p)
+    n_eff = max(len(x) / max(points_per_hz * fwhm_hz, 1.0), k + 2.0)
+    bic = n_eff * np.log(max(rss, 1e-300) / len(x)) + k * np.log(n_eff)
+    out_groups, out_c, out_a = [], [], []
+    for t, (_sg, wt) in enumerate(comps):
+        o = offs[t]
+        js = p[o + 3 : o + 3 + nj[t]]
+        if np.any(js < min_resolved * p[0]):
+            return None  # a coupling much smaller than the linewidth is broadening
+        counts = [n for _, n in trees[t]]
+        out_groups.append(tuple(sorted(((float(j), n) for j, n in zip(js, counts)), key=lambda g: -g[0])))
+        out_c.append(float(p[o]))
+        out_a.append(float(p[o + 1] * np.sum(wt)))
+    return PairFit(tuple(out_groups), tuple(out_c), tuple(out_a), float(p[0]), rss, float(bic))
+
+
+def _symmetric_subsets(f: np.ndarray, tol: float, min_lines: int = 3) -> list[tuple[float, np.ndarray]]:
+    """Centres about which at least ``min_lines`` lines mirror, with those lines (largest first)."""
+    out: dict[float, np.ndarray] = {}
+    n = len(f)
+    for i in range(n):
+        for j in range(i, n):
+            c = 0.5 * (f[i] + f[j])
+            mirror = np.min(np.abs(f[None, :] - (2.0 * c - f)[:, None]), axis=1) <= tol
+            if mirror.sum() >= min_lines:
+                key = round(c, 1)
+                if key not in out or mirror.sum() > out[key].sum():
+                    out[key] = mirror
+    subs = sorted(out.items(), key=lambda kv: -int(kv[1].sum()))
+    return [(float(c), m) for c, m in subs]
+
+
+def pair_candidates(
+    f: np.ndarray,
+    a: np.ndarray,
+    single,
+    *,
+    tol_hz: float,
+    residual_lines=None,
+    max_pairs: int = 8,
+) -> list[tuple[tuple, tuple, float, float]]:
+    """Candidate pairs ``(tree1, tree2, centre1, centre2)`` for :func:`fit_pair`.
+
+    Parameters
+    ----------
+    f, a
+        The range's lines (Hz) and heights.
+    single
+        The best single trees (:class:`.treefit.TreeFit`, best first).
+    residual_lines
+        Callable ``tree_fit -> (positions, heights)`` of the lines the tree leaves unexplained.
+    """
+    from .multiplets import analyze_multiplet
+
+    def trees_of(fs: np.ndarray, hs: np.ndarray) -> list[tuple[tuple, float]]:
+        if len(fs) == 0:
+            return []
+        if len(fs) == 1:
+            return [((), float(fs[0]))]
+        out = []
+        for t in (tol_hz, 2.0 * tol_hz):
+            m = analyze_multiplet(fs, hs, tol_hz=t)
+            if m.multiplicity not in ("m",) and m.all_j_hz:
+                groups = _group(m.all_j_hz)
+                if (groups, round(m.center_hz, 1)) not in [(g, round(c, 1)) for g, c in out]:
+                    out.append((groups, m.center_hz))
+        return out
+
+    cands: list[tuple[tuple, tuple, float, float]] = []
+    # (a) the best single trees and what they leave
+    if residual_lines is not None:
+        for s in single[:2]:
+            rf, ra = residual_lines(s)
+            for g2, c2 in trees_of(rf, ra):
+                cands.append((s.groups, g2, s.center_hz, c2))
+    # (b) a symmetric subset of the lines and the rest (lines may be shared when overlapped)
+    for _c, mask in _symmetric_subsets(f, tol_hz)[:4]:
+        rest = ~mask
+        if rest.sum() == 0:
+            continue
+        t1 = trees_of(f[mask], a[mask])
+        t2 = trees_of(f[rest], a[rest])
+        for g1, c1 in t1[:2]:
+            for g2, c2 in t2[:2]:
+                cands.append((g1, g2, c1, c2))
+    seen, out = set(), []
+    for g1, g2, c1, c2 in cands:
+        key = (tree_name(g1), tree_name(g2), round(c1), round(c2))
+        if key not in seen and abs(c1 - c2) > 0.3:
+            seen.add(key)
+            out.append((g1, g2, c1, c2))
+    return out[:max_pairs]
+
+
+def _group(all_j, merge_hz: float = 0.3) -> tuple[tuple[float, int], ...]:
+    js = sorted((float(j) for j in all_j), reverse=True)
+    groups: list[list[float]] = []
+    for j in js:
+        if groups and groups[-1][0] - j <= merge_hz:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    return tuple((float(np.mean(g)), len(g)) for g in groups)
+
+
+def best_pair(
+    x: np.ndarray,
+    y: np.ndarray,
+    f: np.ndarray,
+    a: np.ndarray,
+    single,
+    *,
+    fwhm_hz: float,
+    points_per_hz: float,
+    tol_hz: float,
+    min_j_hz: float,
+    max_rel_rms: float = 0.08,
+    min_fraction: float = 0.1,
+) -> PairFit | None:
+    """The best pair of trees (lowest BIC) that explains the range, or None.
+
+    A pair must leave at most ``max_rel_rms`` of the tallest point unexplained and give each
+    multiplet at least ``min_fraction`` of the area.
+    """
+    ymax = float(np.max(np.abs(y))) or 1.0
+    near = max(tol_hz, 0.5 * fwhm_hz)
+
+    def residual_lines(s):
+        sg, _ = _components([n for _, n in s.groups])
+        pos = s.center_hz + sg @ np.array([j for j, _ in s.groups]) if s.groups else np.array([s.center_hz])
+        far = np.array([np.min(np.abs(pos - v)) > near for v in f])
+        return f[far], a[far]
+
+    best: PairFit | None = None
+    for g1, g2, c1, c2 in pair_candidates(f, a, single, tol_hz=tol_hz, residual_lines=residual_lines):
+        r = fit_pair(x, y, (g1, g2), (c1, c2), fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz)
+        if r is None or np.sqrt(r.rss / len(x)) > max_rel_rms * ymax:
+            continue
+        if min(r.area) < min_fraction * sum(r.area) or abs(r.center_hz[0] - r.center_hz[1]) < 0.5:
+            continue
+        if "m" in (tree_name(r.groups[0]), tree_name(r.groups[1])):
+            continue
+        if min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
+            continue  # pushed against the smallest resolvable coupling
+        if best is None or r.bic < best.bic:
+            best = r
+    # grow the winner: more equivalent couplings in a group (a d that is a t, hidden outer lines)
+    while best is not None:
+        grown = None
+        for t in (0, 1):
+            for g in _grow_once(best.groups[t]):
+                trees = (g, best.groups[1]) if t == 0 else (best.groups[0], g)
+                r = fit_pair(x, y, trees, best.center_hz, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz,
+                             min_j_hz=min_j_hz)
+                if r is not None and r.bic < (grown or best).bic and min(r.area) >= min_fraction * sum(r.area):
+                    grown = r
+        if grown is None:
+            break
+        best = grown
+    return best
+
+
+def _grow_once(groups) -> list[tuple]:
+    """One more coupled spin: a group's n + 1, or a second coupling close to a group's J (d -> dd)."""
+    g = list(groups)
+    out = []
+    for k, (j, n) in enumerate(g):
+        if n < 6:
+            out.append(tuple([*g[:k], (j, n + 1), *g[k + 1:]]))
+        split = [*g[:k], (j + 0.4, n), (max(j - 0.4, 0.3), 1), *g[k + 1 :]]
+        out.append(tuple(sorted(split, key=lambda h: -h[0])))
+    return [t for t in out if sum(n for _, n in t) <= 7]
