@@ -17,6 +17,7 @@ subset (a first-order multiplet mirrors about its centre) and the rest.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,59 +177,78 @@ def _symmetric_subsets(f: np.ndarray, tol: float, min_lines: int = 3) -> list[tu
     return [(float(c), m) for c, m in subs]
 
 
+def _sticks(groups, center: float) -> tuple[np.ndarray, np.ndarray]:
+    sg, wt = _components([int(n) for _, n in groups])
+    js = np.array([float(j) for j, _ in groups])
+    return (center + sg @ js if len(js) else np.full(len(wt), center)), wt
+
+
+def _left_over(f: np.ndarray, a: np.ndarray, groups, center: float, near: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lines (and heights) a tree leaves unexplained: heights minus the tree's sticks, scaled to its lines."""
+    pos, wt = _sticks(groups, center)
+    w_at = np.array([float(np.sum(wt[np.abs(pos - v) <= near])) for v in f])
+    on = w_at > 0
+    if not np.any(on):
+        return f, a
+    unit = float(np.min(a[on] / w_at[on]))  # shared lines are taller, the tree's own are not
+    rest = a - unit * w_at
+    keep = rest > 0.1 * float(np.max(a))
+    return f[keep], rest[keep]
+
+
+def _trees_of(fs: np.ndarray, hs: np.ndarray, tol_hz: float) -> list[tuple[tuple, float]]:
+    """First-order trees (groups, centre) of a set of lines: Hoye analysis, or every line one component."""
+    from .multiplets import _peel, analyze_multiplet
+
+    if len(fs) == 0:
+        return []
+    if len(fs) == 1:
+        return [((), float(fs[0]))]
+    out: list[tuple[tuple, float]] = []
+
+    def add(groups, c) -> None:
+        if groups and (groups, round(c, 1)) not in [(g, round(k, 1)) for g, k in out]:
+            out.append((groups, float(c)))
+
+    for t in (tol_hz, 2.0 * tol_hz):
+        m = analyze_multiplet(fs, hs, tol_hz=t)
+        if m.multiplicity != "m" and m.all_j_hz:
+            add(_group(m.all_j_hz), m.center_hz)
+    # every line one component; up to two of the tallest lines two (overlapped components)
+    n = len(fs)
+    n2 = 1 << (n - 1).bit_length()
+    tall = [int(i) for i in np.argsort(hs)[::-1][:3]]
+    for dup in itertools.combinations(tall, n2 - n) if n2 - n <= 2 else ():
+        srt = np.sort(np.concatenate([fs, fs[list(dup)]]))
+        peeled = _peel([float(v - srt[0]) for v in srt], tol_hz)
+        if peeled is not None:
+            add(_group(peeled[0]), 0.5 * (srt[0] + srt[-1]))
+    return out
+
+
 def pair_candidates(
     f: np.ndarray,
     a: np.ndarray,
     single,
     *,
     tol_hz: float,
-    residual_lines=None,
-    max_pairs: int = 8,
+    near_hz: float,
+    max_pairs: int = 10,
 ) -> list[tuple[tuple, tuple, float, float]]:
     """Candidate pairs ``(tree1, tree2, centre1, centre2)`` for :func:`fit_pair`.
 
-    Parameters
-    ----------
-    f, a
-        The range's lines (Hz) and heights.
-    single
-        The best single trees (:class:`.treefit.TreeFit`, best first).
-    residual_lines
-        Callable ``tree_fit -> (positions, heights)`` of the lines the tree leaves unexplained.
+    Tree 1 is one of the best single trees (:class:`.treefit.TreeFit`, best first) or the
+    analysis of a symmetric subset of the lines; tree 2 the analysis of what tree 1 leaves
+    (line heights minus tree 1's sticks, so lines both share stay in both).
     """
-    from .multiplets import analyze_multiplet
-
-    def trees_of(fs: np.ndarray, hs: np.ndarray) -> list[tuple[tuple, float]]:
-        if len(fs) == 0:
-            return []
-        if len(fs) == 1:
-            return [((), float(fs[0]))]
-        out = []
-        for t in (tol_hz, 2.0 * tol_hz):
-            m = analyze_multiplet(fs, hs, tol_hz=t)
-            if m.multiplicity not in ("m",) and m.all_j_hz:
-                groups = _group(m.all_j_hz)
-                if (groups, round(m.center_hz, 1)) not in [(g, round(c, 1)) for g, c in out]:
-                    out.append((groups, m.center_hz))
-        return out
-
+    firsts: list[tuple[tuple, float]] = [(s.groups, s.center_hz) for s in single[:2]]
+    for _c, mask in _symmetric_subsets(f, tol_hz)[:6]:
+        firsts += _trees_of(f[mask], a[mask], tol_hz)[:2]
     cands: list[tuple[tuple, tuple, float, float]] = []
-    # (a) the best single trees and what they leave
-    if residual_lines is not None:
-        for s in single[:2]:
-            rf, ra = residual_lines(s)
-            for g2, c2 in trees_of(rf, ra):
-                cands.append((s.groups, g2, s.center_hz, c2))
-    # (b) a symmetric subset of the lines and the rest (lines may be shared when overlapped)
-    for _c, mask in _symmetric_subsets(f, tol_hz)[:4]:
-        rest = ~mask
-        if rest.sum() == 0:
-            continue
-        t1 = trees_of(f[mask], a[mask])
-        t2 = trees_of(f[rest], a[rest])
-        for g1, c1 in t1[:2]:
-            for g2, c2 in t2[:2]:
-                cands.append((g1, g2, c1, c2))
+    for g1, c1 in firsts:
+        rf, ra = _left_over(f, a, g1, c1, near_hz)
+        for g2, c2 in _trees_of(rf, ra, tol_hz)[:2]:
+            cands.append((g1, g2, c1, c2))
     seen, out = set(), []
     for g1, g2, c1, c2 in cands:
         key = (tree_name(g1), tree_name(g2), round(c1), round(c2))
@@ -270,15 +290,8 @@ def best_pair(
     """
     ymax = float(np.max(np.abs(y))) or 1.0
     near = max(tol_hz, 0.5 * fwhm_hz)
-
-    def residual_lines(s):
-        sg, _ = _components([n for _, n in s.groups])
-        pos = s.center_hz + sg @ np.array([j for j, _ in s.groups]) if s.groups else np.array([s.center_hz])
-        far = np.array([np.min(np.abs(pos - v)) > near for v in f])
-        return f[far], a[far]
-
     best: PairFit | None = None
-    for g1, g2, c1, c2 in pair_candidates(f, a, single, tol_hz=tol_hz, residual_lines=residual_lines):
+    for g1, g2, c1, c2 in pair_candidates(f, a, single, tol_hz=tol_hz, near_hz=near):
         r = fit_pair(x, y, (g1, g2), (c1, c2), fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz)
         if r is None or np.sqrt(r.rss / len(x)) > max_rel_rms * ymax:
             continue
@@ -307,7 +320,8 @@ def best_pair(
 
 
 def _grow_once(groups) -> list[tuple]:
-    """One more coupled spin: a group's n + 1, or a second coupling close to a group's J (d -> dd)."""
+    """One more coupled spin (a group's n + 1, a second coupling close to a group's J: d -> dd),
+    or a group untied (t -> dd)."""
     g = list(groups)
     out = []
     for k, (j, n) in enumerate(g):
@@ -315,4 +329,7 @@ def _grow_once(groups) -> list[tuple]:
             out.append(tuple([*g[:k], (j, n + 1), *g[k + 1:]]))
         split = [*g[:k], (j + 0.4, n), (max(j - 0.4, 0.3), 1), *g[k + 1 :]]
         out.append(tuple(sorted(split, key=lambda h: -h[0])))
+        if n >= 2:  # untie: a t whose two couplings differ is a dd
+            untie = [*g[:k], (j + 0.4, n - 1), (max(j - 0.4, 0.3), 1), *g[k + 1 :]]
+            out.append(tuple(sorted(untie, key=lambda h: -h[0])))
     return [t for t in out if sum(n for _, n in t) <= 7]
