@@ -70,3 +70,19 @@ def test_pair_beats_single_tree_by_bic_only_when_there_are_two() -> None:
     single = fit_tree(x, one, ((12.5, 1), (3.3, 1)), center_hz=0.0, fwhm_hz=0.8, points_per_hz=pph)
     pair = fit_pair(x, one, (((12.5, 1), (3.3, 1)), ((7.0, 1),)), (0.0, 1.0), fwhm_hz=0.8, points_per_hz=pph)
     assert single is not None and (pair is None or single.bic < pair.bic)
+
+
+def test_two_multiplets_in_one_range_in_qnmr_lookup_and_report_figure() -> None:
+    from instrumentarium.nmr.analysis.qnmr import find_multiplet
+    from instrumentarium.nmr.analysis.report import report_figure
+
+    m = first_order_spectrum([(2.000, (12.5, 3.3), 1.0), (2.012, (7.0, 7.0, 4.0), 1.0), (0.5, (), 3.0)])
+    a = analyze(m)
+    assert find_multiplet(a, 2.012).multiplicity == "td"
+    assert find_multiplet(a, 2.001).multiplicity == "dd"
+    fig = report_figure(m, a)
+    # one integral curve per range (the shared one drawn once), one label per multiplet
+    curves = [ln for ln in fig.axes[0].lines if ln.get_color() == "C1"]
+    assert len(curves) == len({mp.range_ppm for mp in a.multiplets})
+    labels = [t.get_text().split("\n")[0] for t in fig.axes[0].texts]
+    assert "dd" in labels and "td" in labels
