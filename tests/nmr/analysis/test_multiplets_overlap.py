@@ -86,3 +86,16 @@ def test_two_multiplets_in_one_range_in_qnmr_lookup_and_report_figure() -> None:
     assert len(curves) == len({mp.range_ppm for mp in a.multiplets})
     labels = [t.get_text().split("\n")[0] for t in fig.axes[0].texts]
     assert "dd" in labels and "td" in labels
+
+
+def test_two_overlapping_tells_interleaved_from_touching() -> None:
+    from instrumentarium.nmr.analysis.treepair import two_overlapping
+
+    def lines(ms):
+        pos = [p for c, js, nh in ms for p, _ in lines_of(c, js, nh, 1.0)]
+        return np.array(pos), np.ones(len(pos))
+
+    f, a = lines([(0.0, (9.2, 6.5, 4.2), 1.0), (11.6, (9.3, 8.7, 7.5), 0.6)])
+    assert two_overlapping(f, a, tol_hz=0.3)
+    f, a = lines([(0.0, (9.2, 6.5, 4.2), 1.0), (40.0, (9.3, 8.7, 7.5), 0.6)])  # 14 Hz apart: touching
+    assert not two_overlapping(f, a, tol_hz=0.3)

@@ -16,6 +16,7 @@ from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
 from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
 from .treefit import select_tree
+from .treepair import two_overlapping
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -242,7 +243,10 @@ def analyze(
             gt = tol_hz if tol_hz is not None else max(0.4, 0.35 * float(np.median(widths[sig])))
             if symmetric_pattern(hz[sig], apex_h[sig], tol_hz=gt):
                 return True
-            return analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m"
+            if analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m":
+                return True
+            # two interleaved multiplets: one range, resolved by the pair fit (treepair.py)
+            return fit and two_overlapping(hz[sig], apex_h[sig], tol_hz=gt)
 
         groups = split_at_valleys(groups, pos, y0, _explained)
     bounds = []

@@ -25,7 +25,7 @@ from scipy.optimize import least_squares
 
 from .treefit import _components, tree_name
 
-__all__ = ["PairFit", "fit_pair", "pair_candidates", "best_pair"]
+__all__ = ["PairFit", "fit_pair", "pair_candidates", "best_pair", "two_overlapping"]
 
 
 @dataclass(frozen=True)
@@ -333,3 +333,27 @@ def _grow_once(groups) -> list[tuple]:
             untie = [*g[:k], (j + 0.4, n - 1), (max(j - 0.4, 0.3), 1), *g[k + 1 :]]
             out.append(tuple(sorted(untie, key=lambda h: -h[0])))
     return [t for t in out if sum(n for _, n in t) <= 7]
+
+
+def two_overlapping(f: np.ndarray, a: np.ndarray, *, tol_hz: float, min_lines: int = 4) -> bool:
+    """True when the lines are two interleaved first-order multiplets.
+
+    Two mirror-symmetric subsets (each with a first-order tree) cover every line and their
+    spans overlap (at least a shared line): a minor multiplet under a major one, which a
+    valley between their lines must not split into ranges (touching multiplets, whose
+    spans do not overlap, still are).
+    """
+    f = np.asarray(f, dtype=float)
+    a = np.asarray(a, dtype=float)
+    if len(f) < 2 * min_lines - 1 or len(f) > 24:
+        return False
+    subs = _symmetric_subsets(f, tol_hz, min_lines=min_lines)[:16]
+    for (_c1, m1), (_c2, m2) in itertools.combinations(subs, 2):
+        if not np.all(m1 | m2):
+            continue
+        lo1, hi1, lo2, hi2 = f[m1].min(), f[m1].max(), f[m2].min(), f[m2].max()
+        if lo1 > hi2 + tol_hz or lo2 > hi1 + tol_hz:
+            continue  # touching, not overlapping
+        if _trees_of(f[m1], a[m1], tol_hz) and _trees_of(f[m2], a[m2], tol_hz):
+            return True
+    return False
