@@ -22,9 +22,9 @@ D16 = "d16_jcamp_1H_multiplet_reference_nmr-dataset3"
 D16_FLOORS = {
     "artemisin": (4, 6),
     "borohydride": (0, 1),
-    "cyclopropanes": (8, 9),
+    "cyclopropanes": (9, 9),
     "geraniol": (2, 4),
-    "menthol": (2, 11),
+    "menthol": (3, 11),
 }
 
 

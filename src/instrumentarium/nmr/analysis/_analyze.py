@@ -16,6 +16,7 @@ from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
 from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
 from .treefit import select_tree
+from .treepair import two_overlapping
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -91,6 +92,12 @@ def _split_on_major_lines(
                 parts[int(np.argmin([min(abs(hz[k] - hz[q]) for q in p) for p in parts]))].append(k)
         out += [sorted(p) for p in parts]
     return out
+
+
+def _lines_of(fitm, g: list[int], hz: np.ndarray, widths: np.ndarray) -> list[int]:
+    """The lines of ``g`` within one of two overlapping multiplets' spans (lines may be shared)."""
+    half = 0.5 * sum(fitm.all_j_hz)
+    return [k for k in g if abs(hz[k] - fitm.center_hz) <= half + widths[k]]
 
 
 def analyze(
@@ -236,7 +243,10 @@ def analyze(
             gt = tol_hz if tol_hz is not None else max(0.4, 0.35 * float(np.median(widths[sig])))
             if symmetric_pattern(hz[sig], apex_h[sig], tol_hz=gt):
                 return True
-            return analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m"
+            if analyze_multiplet(hz[sig], apex_h[sig], tol_hz=gt).multiplicity != "m":
+                return True
+            # two interleaved multiplets: one range, resolved by the pair fit (treepair.py)
+            return fit and two_overlapping(hz[sig], apex_h[sig], tol_hz=gt)
 
         groups = split_at_valleys(groups, pos, y0, _explained)
     bounds = []
@@ -350,19 +360,27 @@ def analyze(
             center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
             if mult == "m":
                 center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
-        multiplets.append(
-            Multiplet(
-                range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
-                center_ppm=round(float(center), 4),
-                multiplicity=mult,
-                j_hz=tuple(float(j) for j in js),
-                n_h=round(n_h, 3),
-                integral=float(integral),
-                peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g),
-                kind=kind,
-                label=label,
+        parts = [(fitm, center, mult, js)]
+        if fitm is not None and fitm.partner is not None:
+            # two multiplets overlapping in one range (treepair.py): two records, same range
+            p2 = fitm.partner
+            parts = [(fitm, center, mult, js), (p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz)]
+        for part, c_ppm, mult_k, js_k in parts:
+            share = part.fraction if len(parts) > 1 else 1.0
+            g_k = g if len(parts) == 1 else _lines_of(part, g, hz, widths)
+            multiplets.append(
+                Multiplet(
+                    range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
+                    center_ppm=round(float(c_ppm), 4),
+                    multiplicity=mult_k,
+                    j_hz=tuple(float(j) for j in js_k),
+                    n_h=round(n_h * share, 3),
+                    integral=float(integral * share),
+                    peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g_k),
+                    kind=kind,
+                    label=label,
+                )
             )
-        )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines
         for g, r in zip(groups, ranges):
             if k in g and p.kind == "compound" and r.kind != "compound":

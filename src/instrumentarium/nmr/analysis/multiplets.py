@@ -25,13 +25,19 @@ LETTERS = {1: "d", 2: "t", 3: "q", 4: "quint", 5: "sext", 6: "sept"}
 
 @dataclass(frozen=True)
 class MultipletFit:
-    """Result of the J analysis of one group of lines (frequencies in Hz)."""
+    """Result of the J analysis of one group of lines (frequencies in Hz).
+
+    ``partner`` is a second multiplet overlapping this one in the same range
+    (:mod:`.treepair`), ``fraction`` this multiplet's share of the range's area.
+    """
 
     multiplicity: str
     j_hz: tuple[float, ...]
     all_j_hz: tuple[float, ...]
     center_hz: float
     rms_hz: float
+    fraction: float = 1.0
+    partner: MultipletFit | None = None
 
 
 def multiplicity_name(all_j: list[float] | tuple[float, ...], *, equal_hz: float = 0.1) -> tuple[str, tuple]:

@@ -26,11 +26,13 @@ __all__ = ["qnmr_purity", "find_multiplet"]
 
 
 def find_multiplet(analysis: NMRAnalysis, ppm: float) -> Multiplet:
-    """Return the multiplet whose range contains ``ppm`` (or the closest centre within 0.05 ppm)."""
-    for mp in analysis.multiplets:
-        hi, lo = mp.range_ppm
-        if lo <= ppm <= hi:
-            return mp
+    """Return the multiplet whose range contains ``ppm`` (or the closest centre within 0.05 ppm).
+
+    Of two overlapping multiplets sharing a range, the one whose centre is closer to ``ppm``.
+    """
+    inside = [mp for mp in analysis.multiplets if mp.range_ppm[1] <= ppm <= mp.range_ppm[0]]
+    if inside:
+        return min(inside, key=lambda mp: abs(mp.center_ppm - ppm))
     if analysis.multiplets:
         mp = min(analysis.multiplets, key=lambda x: abs(x.center_ppm - ppm))
         if abs(mp.center_ppm - ppm) <= 0.05:

@@ -97,6 +97,7 @@ def split_at_valleys(
     *,
     valley: float = 0.05,
     min_lines: int = 4,
+    lone_fraction: float = 0.5,
 ) -> list[list[int]]:
     """Split ranges that no single multiplet explains where the spectrum nearly returns to baseline.
 
@@ -118,6 +119,10 @@ def split_at_valleys(
         ``explained(group) -> bool``.
     valley
         Deepest valley, as a fraction of the lower of the two sides' tallest lines.
+    lone_fraction
+        A single line is split off only when at least this fraction of the range's tallest
+        line (a singlet holds its whole area in one line; an outer line of an overlapped
+        multiplet, left to :mod:`.treepair`, does not).
     """
     out: list[list[int]] = []
     stack = [sorted(g, key=lambda k: position[k]) for g in groups]
@@ -133,6 +138,9 @@ def split_at_valleys(
             if i1 - i0 < 2:
                 continue
             ratio = float(np.min(y[i0 : i1 + 1])) / max(min(max(tops[:i]), max(tops[i:])), 1e-300)
+            lone = [side for side in (tops[:i], tops[i:]) if len(side) == 1]
+            if lone and lone[0][0] < lone_fraction * max(tops):
+                continue  # a weak lone line at the edge is a multiplet's outer line, not a range
             if ratio < valley and (best is None or ratio < best[0]):
                 best = (ratio, i)
         if best is None:

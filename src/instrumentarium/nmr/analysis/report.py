@@ -70,15 +70,20 @@ def report_figure(m: Measurement, analysis: NMRAnalysis | None = None) -> Figure
         )
     y0 = y - 0.0
     step = abs(ppm[1] - ppm[0])
+    range_h: dict[tuple[float, float], float] = {}  # two overlapping multiplets share one range
+    for mp in a.multiplets:
+        range_h[mp.range_ppm] = range_h.get(mp.range_ppm, 0.0) + mp.n_h
+    drawn: set[tuple[float, float]] = set()
     for mp in a.multiplets:
         r = (ppm <= mp.range_ppm[0]) & (ppm >= mp.range_ppm[1])
         if r.sum() < 2:
             continue
         cum = np.cumsum(y0[r]) * step
-        if cum[-1] != 0:
+        if cum[-1] != 0 and mp.range_ppm not in drawn:
+            drawn.add(mp.range_ppm)
             ax.plot(
                 ppm[r],
-                -0.05 * top + 0.25 * top * cum / abs(cum[-1]) * min(1.0, mp.n_h / 3 + 0.3),
+                -0.05 * top + 0.25 * top * cum / abs(cum[-1]) * min(1.0, range_h[mp.range_ppm] / 3 + 0.3),
                 color="C1",
                 lw=0.8,
             )

@@ -300,6 +300,7 @@ def select_tree(
     max_rel_rms: float = 0.08,
     min_points: float = 4.0,
     good_rel_rms: float = 0.03,
+    try_pairs: bool = True,
 ):
     """Choose the coupling tree of one range by lineshape fit and BIC.
 
@@ -328,12 +329,16 @@ def select_tree(
         The smallest coupling reported, in data points of the spectrum (digital resolution).
     max_rel_rms
         The best tree's rms residual, as a fraction of the range's tallest point, above
-        which the range is reported as ``m`` (no first-order tree explains it).
+        which two overlapping trees are tried (:mod:`.treepair`, BIC against the single
+        tree) and, when they do not explain it either, the range is reported as ``m``.
+    try_pairs
+        Try two overlapping multiplets in poorly explained ranges.
 
     Returns
     -------
     :class:`~.multiplets.MultipletFit` of the chosen tree, ``m`` when the best tree leaves
-    more than ``max_rel_rms`` unexplained; ``start`` when nothing could be fitted.
+    more than ``max_rel_rms`` unexplained; ``start`` when nothing could be fitted. Two
+    overlapping multiplets come back as the first one with the second as its ``partner``.
     """
     from .multiplets import MultipletFit
 
@@ -417,7 +422,15 @@ def select_tree(
             break
         best = new_best
     rms = float(np.sqrt(best.rss / len(x)))
-    if best.multiplicity == "m" or rms > max_rel_rms * float(np.max(np.abs(y))):
+    if (rms > max_rel_rms * ymax or best.multiplicity == "m") and len(f) >= 4 and try_pairs:
+        # poorly explained: maybe two multiplets overlapping in the range (treepair.py)
+        from .treepair import best_pair
+
+        pair = best_pair(x, y, f, a, sorted(fits, key=lambda r: r.bic), fwhm_hz=fwhm_hz, points_per_hz=pph,
+                         tol_hz=tol_hz, min_j_hz=min_j, max_rel_rms=max_rel_rms)
+        if pair is not None and pair.bic < best.bic:
+            return pair.as_multiplet_fit(len(x))
+    if best.multiplicity == "m" or rms > max_rel_rms * ymax:
         # no tree explains the range (overlap, strong coupling): an honest "m"
         return MultipletFit("m", (), (), center0, float("nan"))
     return MultipletFit(best.multiplicity, best.j_hz, best.all_j_hz, best.center_hz, rms)
