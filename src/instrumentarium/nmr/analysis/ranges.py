@@ -47,27 +47,40 @@ def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> floa
     return total * abs(ppm_per_point)
 
 
-def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2) -> float:
+def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2,
+                min_agreement: float = 0.85) -> float:
     """Return the integral of one proton, chosen so the integrals are nearly whole numbers.
 
-    The candidates are each integral divided by 1..``max_h``; the largest unit for which
-    every integral is within ``tolerance`` of a whole number (and at least 1) wins; when
-    none does, the one with the least squared rounding error per range.
+    The candidates are each integral divided by 1..``max_h``, tried from the largest; the
+    first for which every integral is within ``tolerance`` of a whole number (and at least 1)
+    wins, unless it leaves no range at 1H: then a larger unit is preferred if the ranges it
+    leaves off a whole number are multi-proton ones only (overlapped groups, an exchanging
+    hydroxyl) and the agreeing ranges carry at least ``min_agreement`` of the weight, each
+    range weighted 1/nH (without this, one overlapped 8.5H range halves the unit of a whole
+    spectrum: every CH reported as 2H). When no unit fits every range, that partial rule,
+    then the least squared rounding error per range, decide.
     """
     a = np.asarray([x for x in integrals if x > 0], dtype=float)
     if a.size == 0:
         return 1.0
     best, best_err = float(a.min()), np.inf
+    partial = None
     for u in sorted({float(x / k) for x in a for k in range(1, max_h + 1)}, reverse=True):
         r = a / u
         if np.any(r < 0.75):
             continue
-        err = float(np.mean((r - np.rint(r)) ** 2))
-        if np.max(np.abs(r - np.rint(r))) <= tolerance:
-            return u
+        n = np.rint(r)
+        ok = np.abs(r - n) <= tolerance
+        if ok.all():
+            return partial if partial is not None and n.min() >= 2 else u
+        w = 1.0 / np.maximum(n, 1.0)
+        if partial is None and a.size >= 4 and np.all(ok | (r >= 1.75)) and np.any(ok & (n == 1)) \
+                and float(w[ok].sum() / w.sum()) >= min_agreement:
+            partial = u
+        err = float(np.mean((r - n) ** 2))
         if err < best_err - 1e-3:
             best, best_err = u, err
-    return best
+    return partial if partial is not None else best
 
 
 def fraction_inside(x0: float, fwhm: float, eta: float, lo: float, hi: float) -> float:
