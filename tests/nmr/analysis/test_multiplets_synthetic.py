@@ -139,13 +139,13 @@ def test_fit_tree_analytic_jacobian_matches_finite_differences(monkeypatch: pyte
     import instrumentarium.nmr.analysis.treefit as tf
 
     seen = {}
-    real = tf.least_squares
+    real = tf.bounded_lm
 
-    def spy(fun, p0, jac=None, **kw):
-        seen.update(fun=fun, jac=jac, p0=p0)
-        return real(fun, p0, jac=jac, **kw)
+    def spy(fun, jac, p0, lb, ub, **kw):
+        seen.update(fun=fun, jac=jac, p0=np.array(p0, dtype=float))
+        return real(fun, jac, p0, lb, ub, **kw)
 
-    monkeypatch.setattr(tf, "least_squares", spy)
+    monkeypatch.setattr(tf, "bounded_lm", spy)
     x = np.linspace(-20, 20, 400)
     tf.fit_tree(x, np.exp(-(x**2) / 10), ((7.0, 2), (3.0, 1)), center_hz=0.3, fwhm_hz=1.0, points_per_hz=10)
     p = seen["p0"] + np.array([0.1, 0.05, 0.1, -0.1, 0.2, 0.01, 0.02, 0.1, -0.1])

@@ -26,7 +26,8 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import least_squares
+
+from ._lsq import bounded_lm
 
 __all__ = ["TreeFit", "fit_tree", "tree_name", "contiguous_partitions", "expand_groups"]
 
@@ -138,6 +139,7 @@ def fit_tree(
     max_nfev: int = 60,
     max_tilt: float = 0.5,
     min_resolved: float = 0.5,
+    fwhm_count_hz: float | None = None,
 ) -> TreeFit | None:
     """Fit one coupling tree to ``y(x)`` (x in Hz) and return it with its BIC.
 
@@ -154,6 +156,9 @@ def fit_tree(
     min_resolved
         A fitted coupling below this fraction of the fitted linewidth rejects the tree
         (Hoye and Zhao 2002: such couplings only broaden the lines).
+    fwhm_count_hz
+        Linewidth that counts the resolution elements of the BIC (default ``fwhm_hz``):
+        every tree of a range is counted with the same one, so their BICs compare.
     """
     counts = [int(n) for _, n in groups]
     if sum(counts) > 9:
@@ -163,7 +168,11 @@ def fit_tree(
     span = max(float(sum(j * n for j, n in groups)), 1.0)
     j0 = np.array([float(j) for j, _ in groups])
 
+    last: list = [None, None]
+
     def parts(p: np.ndarray):
+        if last[0] is not None and np.array_equal(last[0], p):
+            return last[1]  # the Jacobian is asked at the point just evaluated
         c, amp, w, eta, tilt = p[:5]
         pos = c + sg @ p[7:]
         rel = (pos - c) / span
@@ -171,7 +180,8 @@ def fit_tree(
         d = (x[None, :] - pos[:, None]) / (0.5 * w)
         lor = 1.0 / (1.0 + d * d)
         gau = np.exp(-np.log(2.0) * d * d)
-        return c, amp, w, eta, tilt, rel, h, d, lor, gau
+        last[0], last[1] = p.copy(), (c, amp, w, eta, tilt, rel, h, d, lor, gau)
+        return last[1]
 
     def resid(p: np.ndarray) -> np.ndarray:
         c, _, _, eta, _, _, h, _, lor, gau = parts(p)
@@ -208,7 +218,7 @@ def fit_tree(
     )
     p0 = np.clip(p0, lb + 1e-9, ub - 1e-9)
     try:
-        sol = least_squares(resid, p0, jac=jac, bounds=(lb, ub), max_nfev=max_nfev, x_scale="jac")
+        sol = bounded_lm(resid, jac, p0, lb, ub, max_nfev=max_nfev)
     except (ValueError, np.linalg.LinAlgError):
         return None
     # floor at 1e-6 of the height per point: noise-free data must not make every tree "perfect"
@@ -217,7 +227,7 @@ def fit_tree(
     js = sol.x[7:]
     k = 7 + len(groups)
     # the same count for every tree of a range: from the picked linewidth, not the fitted one
-    n_eff = max(len(x) / max(points_per_hz * fwhm_hz, 1.0), k + 2.0)
+    n_eff = max(len(x) / max(points_per_hz * (fwhm_count_hz or fwhm_hz), 1.0), k + 2.0)
     bic = n_eff * np.log(max(rss, 1e-300) / len(x)) + k * np.log(n_eff)
     if np.any(js < min_resolved * w):
         return None  # a coupling much smaller than the linewidth is broadening, not a splitting
@@ -301,6 +311,9 @@ def select_tree(
     min_points: float = 4.0,
     good_rel_rms: float = 0.03,
     try_pairs: bool = True,
+    screen_nfev: int = 25,
+    refine_nfev: int = 80,
+    n_refine: int = 3,
 ):
     """Choose the coupling tree of one range by lineshape fit and BIC.
 
@@ -333,6 +346,9 @@ def select_tree(
         tree) and, when they do not explain it either, the range is reported as ``m``.
     try_pairs
         Try two overlapping multiplets in poorly explained ranges.
+    screen_nfev, refine_nfev, n_refine
+        Every candidate is fitted with ``screen_nfev`` evaluations (enough to rank them);
+        the ``n_refine`` best are then fitted to convergence (``refine_nfev``).
 
     Returns
     -------
@@ -366,7 +382,9 @@ def select_tree(
     fits: list[TreeFit] = []
 
     def run(groups) -> None:
-        r = fit_tree(x, y, groups, center_hz=center0, fwhm_hz=fwhm_hz, points_per_hz=pph, min_j_hz=min_j)
+        # screening fit: a short budget ranks the candidates; the winners are refined below
+        r = fit_tree(x, y, groups, center_hz=center0, fwhm_hz=fwhm_hz, points_per_hz=pph, min_j_hz=min_j,
+                     max_nfev=screen_nfev)
         if r is not None and min(r.j_hz, default=np.inf) <= min_j + 0.01:
             r = None  # pushed against the smallest resolvable coupling: not a splitting
         if r is not None:
@@ -421,6 +439,15 @@ def select_tree(
         if new_best is None or new_best.bic > best.bic:
             break
         best = new_best
+    # the best screened trees fitted to convergence, from where the screening left them
+    refined = []
+    for r in sorted(fits, key=lambda r: r.bic)[:n_refine]:
+        f2 = fit_tree(x, y, r.groups, center_hz=r.center_hz, fwhm_hz=r.fwhm_hz, points_per_hz=pph, min_j_hz=min_j,
+                      max_nfev=refine_nfev, fwhm_count_hz=fwhm_hz)
+        if f2 is not None and min(f2.j_hz, default=np.inf) > min_j + 0.01:
+            refined.append(f2 if f2.bic <= r.bic else r)
+    if refined:
+        best = min(refined, key=lambda r: r.bic)
     rms = float(np.sqrt(best.rss / len(x)))
     if (rms > max_rel_rms * ymax or best.multiplicity == "m") and len(f) >= 4 and try_pairs:
         # poorly explained: maybe two multiplets overlapping in the range (treepair.py)
