@@ -99,3 +99,17 @@ def test_two_overlapping_tells_interleaved_from_touching() -> None:
     assert two_overlapping(f, a, tol_hz=0.3)
     f, a = lines([(0.0, (9.2, 6.5, 4.2), 1.0), (40.0, (9.3, 8.7, 7.5), 0.6)])  # 14 Hz apart: touching
     assert not two_overlapping(f, a, tol_hz=0.3)
+
+
+def test_two_methyl_doublets_are_not_one_dd() -> None:
+    # menthol's isopropyl methyls: d 7.05 and d 6.58 Hz 0.016 ppm apart; their inner lines nearly
+    # coincide, so the four lines are also a dd (7.8, 6.8 Hz) of 6H: the BIC must prefer the two
+    # doublets (two J), and the small ring proton in the same range must not take them over
+    ms = [(0.949, (7.05,), 3.0), (0.933, (6.58,), 3.0), (0.995, (12.9, 12.6, 12.0, 3.3), 1.0), (2.5, (), 3.0)]
+    a = analyze(first_order_spectrum(ms), total_h=10)
+    me11, me7 = _near(a, 0.949), _near(a, 0.933)
+    assert me11 is not me7 and me11.range_ppm == me7.range_ppm
+    assert (me11.multiplicity, me7.multiplicity) == ("d", "d")
+    assert abs(me11.j_hz[0] - 7.05) <= 0.2 and abs(me7.j_hz[0] - 6.58) <= 0.2
+    assert abs(me11.center_ppm - 0.949) <= 0.002 and abs(me7.center_ppm - 0.933) <= 0.002
+    assert abs(me11.n_h - 3.0) < 0.3 and abs(me7.n_h - 3.0) < 0.3

@@ -48,12 +48,17 @@ def test_menthol_nmredata_couplings(shared_data: Path) -> None:
     )
     table = format_table("d05 menthol", rows)
     print(table)
-    _, couplings, n = totals(rows)
+    strict, couplings, n = totals(rows)
     assert n == 14, table
     # the isopropyl CH: NMReDATA's dqq (2.70, 7.00, 7.05 Hz) is our septd (7.0, 2.8 Hz)
     h9 = next(r for r in rows if r.label == "H9")
     assert h9.ours_mult == "septd" and h9.coupling_ok, table
-    assert couplings >= 1, table
+    # the isopropyl methyls (d 7.05 at 0.949, d 6.58 at 0.933) share a range with two ring
+    # protons: two doublets, not one 6H dd (7.8, 6.8 Hz)
+    for label in ("Me11", "Me7"):
+        me = next(r for r in rows if r.label == label)
+        assert me.status == "ok", table
+    assert strict >= 2 and couplings >= 3, table
 
 
 def test_scoring_is_strict() -> None:

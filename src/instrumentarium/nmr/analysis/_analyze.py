@@ -361,10 +361,11 @@ def analyze(
             if mult == "m":
                 center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
         parts = [(fitm, center, mult, js)]
-        if fitm is not None and fitm.partner is not None:
-            # two multiplets overlapping in one range (treepair.py): two records, same range
-            p2 = fitm.partner
-            parts = [(fitm, center, mult, js), (p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz)]
+        p2 = fitm.partner if fitm is not None else None
+        while p2 is not None:
+            # multiplets overlapping in one range (treepair.py): one record each, same range
+            parts.append((p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz))
+            p2 = p2.partner
         for part, c_ppm, mult_k, js_k in parts:
             share = part.fraction if len(parts) > 1 else 1.0
             g_k = g if len(parts) == 1 else _lines_of(part, g, hz, widths)

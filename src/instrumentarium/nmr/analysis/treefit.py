@@ -449,6 +449,15 @@ def select_tree(
     if refined:
         best = min(refined, key=lambda r: r.bic)
     rms = float(np.sqrt(best.rss / len(x)))
+    if try_pairs and len(best.groups) == 2 and all(n == 1 for _, n in best.groups) and rms <= max_rel_rms * ymax:
+        # a dd or two doublets? (two methyl doublets whose inner lines coincide are a dd by their lines)
+        from .treepair import more_multiplets, split_dd
+
+        two = split_dd(x, y, best.groups, best.center_hz, fwhm_hz=fwhm_hz, points_per_hz=pph, min_j_hz=min_j,
+                       max_nfev=refine_nfev, min_fraction=1 / 3)
+        if two is not None and two.bic < best.bic - 10.0:  # the dd is the simpler model: strong evidence
+            two = more_multiplets(x, y, two, fwhm_hz=fwhm_hz, points_per_hz=pph, tol_hz=tol_hz, min_j_hz=min_j)
+            return two.as_multiplet_fit(len(x))
     if (rms > max_rel_rms * ymax or best.multiplicity == "m") and len(f) >= 4 and try_pairs:
         # poorly explained: maybe two multiplets overlapping in the range (treepair.py)
         from .treepair import best_pair

@@ -18,14 +18,14 @@ subset (a first-order multiplet mirrors about its centre) and the rest.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._lsq import bounded_lm
 from .treefit import _components, tree_name
 
-__all__ = ["PairFit", "fit_pair", "pair_candidates", "best_pair", "two_overlapping"]
+__all__ = ["PairFit", "best_pair", "fit_pair", "more_multiplets", "pair_candidates", "split_dd", "two_overlapping"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,11 @@ class PairFit:
     fwhm_hz: float
     rss: float
     bic: float
+    residual: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def as_multiplet_fit(self, n_points: int):
-        """The larger multiplet as a :class:`.multiplets.MultipletFit`, the other as its ``partner``."""
+        """The largest multiplet as a :class:`.multiplets.MultipletFit`; the others follow as a chain
+        of ``partner`` (largest first)."""
         from .multiplets import MultipletFit
 
         rms = float(np.sqrt(self.rss / max(n_points, 1)))
@@ -49,10 +51,11 @@ class PairFit:
         for g, c, ar in zip(self.groups, self.center_hz, self.area):
             js = tuple(round(j, 2) for j, _ in g)
             all_j = tuple(sorted((j for j, n in g for _ in range(n)), reverse=True))
-            fits.append(MultipletFit(tree_name(g), js, all_j, c, rms, ar / total))
-        big, small = sorted(fits, key=lambda m: -m.fraction)
-        return MultipletFit(*[getattr(big, k) for k in ("multiplicity", "j_hz", "all_j_hz", "center_hz", "rms_hz")],
-                            big.fraction, small)
+            fits.append((tree_name(g), js, all_j, c, rms, ar / total))
+        out = None
+        for f in sorted(fits, key=lambda m: m[5]):  # smallest first: each holds the next smaller one
+            out = MultipletFit(*f, out)
+        return out
 
 
 def fit_pair(
@@ -70,15 +73,17 @@ def fit_pair(
     min_resolved: float = 0.5,
     center_slack_hz: float = 2.0,
     fwhm_count_hz: float | None = None,
+    max_trees: int = 4,
 ) -> PairFit | None:
-    """Fit two coupling trees ``trees`` (``(J, n)`` groups each) starting at ``centers`` to ``y(x)``.
+    """Fit two (up to ``max_trees``) coupling trees ``trees`` (``(J, n)`` groups each) starting at
+    ``centers`` to ``y(x)``.
 
     The BIC uses the same count of independent observations as :func:`.treefit.fit_tree`
     (resolution elements from the starting linewidth, or ``fwhm_count_hz``), so both are
     comparable.
     """
     trees = [tuple(t) for t in trees]
-    if len(trees) != 2 or sum(n for t in trees for _, n in t) > 12:
+    if not 2 <= len(trees) <= max_trees or sum(n for t in trees for _, n in t) > 6 * len(trees):
         return None
     comps = [_components([int(n) for _, n in t]) for t in trees]
     scale = float(np.max(np.abs(y))) or 1.0
@@ -87,7 +92,7 @@ def fit_pair(
     xs = max(float(np.ptp(x)), 1.0)
     nj = [len(t) for t in trees]
     # parameter layout: w, eta, b0, b1, then per tree c, amp, tilt, J...
-    offs = [4, 4 + 3 + nj[0]]
+    offs = [4 + sum(3 + n for n in nj[:t]) for t in range(len(trees))]
 
     def jac_resid(p: np.ndarray, want_jac: bool):
         w, eta = p[0], p[1]
@@ -154,7 +159,8 @@ def fit_pair(
         out_groups.append(tuple(sorted(((float(j), n) for j, n in zip(js, counts)), key=lambda g: -g[0])))
         out_c.append(float(p[o]))
         out_a.append(float(p[o + 1] * np.sum(wt)))
-    return PairFit(tuple(out_groups), tuple(out_c), tuple(out_a), float(p[0]), rss, float(bic))
+    return PairFit(tuple(out_groups), tuple(out_c), tuple(out_a), float(p[0]), rss, float(bic),
+                   sol.fun * scale)
 
 
 def _symmetric_subsets(f: np.ndarray, tol: float, min_lines: int = 3) -> list[tuple[float, np.ndarray]]:
@@ -280,11 +286,14 @@ def best_pair(
     min_fraction: float = 0.1,
     screen_nfev: int = 30,
     refine_nfev: int = 100,
+    max_trees: int = 4,
+    extra_fraction: float = 0.04,
 ) -> PairFit | None:
     """The best pair of trees (lowest BIC) that explains the range, or None.
 
     A pair must leave at most ``max_rel_rms`` of the tallest point unexplained and give each
-    multiplet at least ``min_fraction`` of the area. Candidates are ranked with
+    multiplet at least ``min_fraction`` of the area. More multiplets (up to ``max_trees``, each
+    at least ``extra_fraction`` of the area) are added while the BIC falls. Candidates are ranked with
     ``screen_nfev`` evaluations each; the winner is then fitted to convergence.
     """
     ymax = float(np.max(np.abs(y))) or 1.0
@@ -303,24 +312,139 @@ def best_pair(
             continue  # pushed against the smallest resolvable coupling
         if best is None or r.bic < best.bic:
             best = r
-    # grow the winner: more equivalent couplings in a group (a d that is a t, hidden outer lines)
-    while best is not None:
-        grown = None
-        for t in (0, 1):
-            for g in _grow_once(best.groups[t]):
-                trees = (g, best.groups[1]) if t == 0 else (best.groups[0], g)
-                r = fit_pair(x, y, trees, best.center_hz, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz,
-                             min_j_hz=min_j_hz, max_nfev=screen_nfev)
-                if r is not None and r.bic < (grown or best).bic and min(r.area) >= min_fraction * sum(r.area):
-                    grown = r
-        if grown is None:
-            break
-        best = grown
+    kw = dict(fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz, max_nfev=screen_nfev)
+    if best is not None:
+        best = _grown(x, y, best, min_fraction=min_fraction, **kw)
+    if best is not None and max_trees > 2:
+        best = more_multiplets(x, y, best, tol_hz=tol_hz, max_trees=max_trees, min_fraction=extra_fraction, **kw)
     if best is not None:
         r = fit_pair(x, y, best.groups, best.center_hz, fwhm_hz=best.fwhm_hz, points_per_hz=points_per_hz,
                      min_j_hz=min_j_hz, max_nfev=refine_nfev, fwhm_count_hz=fwhm_hz)
-        if r is not None and r.bic < best.bic and min(r.area) >= min_fraction * sum(r.area):
+        if r is not None and r.bic < best.bic and min(r.area) >= min(min_fraction, extra_fraction) * sum(r.area):
             best = r
+    return best
+
+
+def _dd_splits(groups, centers, t: int) -> list[tuple[tuple, tuple]]:
+    """Tree ``t`` (a dd, J1 > J2) replaced by two doublets with the same four lines: side by side
+    (both J2, centres J1 apart) first, then interleaved (both J1, centres J2 apart)."""
+    (j1, _), (j2, _) = sorted(groups[t], key=lambda g: -g[0])
+    c = centers[t]
+    out = []
+    for ja, jb in ((j2, j1), (j1, j2)):
+        trees = (*groups[:t], ((ja, 1),), ((ja, 1),), *groups[t + 1 :])
+        out.append((trees, (*centers[:t], c + 0.5 * jb, c - 0.5 * jb, *centers[t + 1 :])))
+    return out
+
+
+def _alike(r: PairFit, t: int, max_dj_hz: float) -> bool:
+    """Trees ``t`` and ``t + 1`` are two doublets with couplings within ``max_dj_hz``."""
+    (ja, _), (jb, _) = r.groups[t][0], r.groups[t + 1][0]
+    return abs(ja - jb) <= max_dj_hz
+
+
+def split_dd(x, y, groups, center_hz: float, *, fwhm_hz: float, points_per_hz: float, min_j_hz: float,
+             max_nfev: int = 100, min_fraction: float = 0.1, interleave_bic: float = 10.0,
+             max_dj_hz: float = 1.0) -> PairFit | None:
+    """Two doublets in place of the doublet of doublets ``groups`` (same four lines), or None.
+
+    The two models share their line positions; two doublets win the BIC only when their
+    couplings or intensities differ beyond what the dd (with its roof tilt) explains. Four
+    equal lines pair into two doublets two ways (side by side, or interleaved with larger
+    J) that the spectrum alone cannot tell apart: side by side is kept unless interleaved
+    is better by ``interleave_bic`` (very strong evidence; Kass and Raftery, J. Am. Stat.
+    Assoc. 90, 773 (1995)). Doublets whose couplings end up more than ``max_dj_hz`` apart no
+    longer sit on the dd's lines: the range is something else, and None is returned.
+    """
+    found = []
+    for trees, centers in _dd_splits((tuple(groups),), (center_hz,), 0):
+        r = fit_pair(x, y, trees, centers, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
+                     max_nfev=max_nfev)
+        if r is not None and (min(r.area) < min_fraction * sum(r.area)
+                              or min(j for g in r.groups for j, _ in g) <= min_j_hz + 0.01
+                              or not _alike(r, 0, max_dj_hz)):
+            r = None
+        found.append(r)
+    side, inter = found
+    if inter is not None and (side is None or inter.bic < side.bic - interleave_bic):
+        return inter
+    return side
+
+
+def more_multiplets(x, y, fit: PairFit, *, fwhm_hz: float, points_per_hz: float, tol_hz: float, min_j_hz: float,
+                    max_trees: int = 4, min_fraction: float = 0.04, max_nfev: int = 30) -> PairFit:
+    """``fit`` with more multiplets while the BIC falls (:func:`_more_trees`), each then grown."""
+    kw = dict(fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz, max_nfev=max_nfev)
+    more = _more_trees(x, y, fit, tol_hz=tol_hz, max_trees=max_trees, min_fraction=min_fraction, **kw)
+    return fit if more is fit else _grown(x, y, more, min_fraction=min_fraction, **kw)
+
+
+def _grown(x, y, best: PairFit, *, min_fraction: float, **kw) -> PairFit:
+    """Grow the winner while the BIC falls: more equivalent couplings in a group (a d that is
+    a t, hidden outer lines), a group split or untied (:func:`_grow_once`)."""
+    while True:
+        grown = None
+        for t in range(len(best.groups)):
+            for g in _grow_once(best.groups[t]):
+                trees = (*best.groups[:t], g, *best.groups[t + 1 :])
+                r = fit_pair(x, y, trees, best.center_hz, max_trees=len(trees), **kw)
+                if r is None or min(r.area) < min_fraction * sum(r.area):
+                    continue
+                if min((j for g2 in r.groups for j, _ in g2), default=np.inf) <= kw["min_j_hz"] + 0.01:
+                    continue
+                if r.bic < (grown or best).bic:
+                    grown = r
+        if grown is None:
+            return best
+        best = grown
+
+
+def _more_trees(x, y, best: PairFit, *, fwhm_hz, points_per_hz, tol_hz, min_j_hz, max_trees, min_fraction,
+                max_nfev) -> PairFit:
+    """Add multiplets to a fit while the BIC says so: a doublet of doublets that is two doublets
+    (two methyl doublets whose inner lines coincide look exactly like one ``dd``), or a multiplet
+    read from the lines the fit leaves (a small ring proton under two methyl doublets)."""
+    ymax = float(np.max(np.abs(y))) or 1.0
+    while len(best.groups) < max_trees:
+        cands: list[tuple[tuple, tuple]] = []
+        split_at: list[int | None] = []  # where a dd became two doublets (trees t and t + 1)
+        for t, g in enumerate(best.groups):
+            if len(g) == 2 and all(n == 1 for _, n in g):
+                cands += _dd_splits(best.groups, best.center_hz, t)[:1]  # side by side (see split_dd)
+                split_at.append(t)
+        if best.residual is not None and len(best.residual) == len(x):
+            left = -best.residual  # data minus model
+            from scipy.signal import find_peaks
+
+            idx, _ = find_peaks(left, height=0.03 * ymax, distance=max(1, int(0.5 * fwhm_hz * points_per_hz)))
+            if len(idx):
+                for g, c in _trees_of(x[idx], left[idx], tol_hz)[:2]:
+                    if g:  # a lone left-over line is a lineshape misfit more often than a singlet
+                        cands.append(((*best.groups, g), (*best.center_hz, c)))
+        split_at += [None] * (len(cands) - len(split_at))
+        new = None
+        for i_c, (trees, centers) in enumerate(cands):
+            r = fit_pair(x, y, trees, centers, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
+                         max_nfev=max_nfev, max_trees=max_trees)
+            if r is not None and min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
+                # a coupling pushed against the smallest resolvable one is line broadening: drop it
+                trees = tuple(tuple((j, n) for j, n in g if j > min_j_hz + 0.01) for g in r.groups)
+                r = fit_pair(x, y, trees, r.center_hz, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz,
+                             min_j_hz=min_j_hz, max_nfev=max_nfev, max_trees=max_trees)
+            if r is None or min(r.area) < min_fraction * sum(r.area):
+                continue
+            t = split_at[i_c]
+            if t is not None and not (0.5 <= r.area[t] / max(r.area[t + 1], 1e-300) <= 2.0 and _alike(r, t, 1.0)):
+                continue  # two doublets from one dd are two alike groups (two methyls), not a fragment
+            if "m" in [tree_name(g) for g in r.groups]:
+                continue
+            if min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
+                continue
+            if r.bic < (new or best).bic:
+                new = r
+        if new is None:
+            break
+        best = new
     return best
 
 
