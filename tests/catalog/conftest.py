@@ -88,6 +88,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return _postgres_url(request)
 
 
+@pytest.fixture(params=BACKENDS)
+def two_db_urls(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """Two empty catalogs on the same backend (two files, or two PostgreSQL schemas)."""
+    if request.param == "sqlite":
+        return tuple(f"sqlite:///{tmp_path / name / 'catalog.sqlite'}" for name in ("db1", "db2"))
+    return _postgres_url(request), _postgres_url(request)
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """:func:`db_url` shared by a module's read-only tests (one ingest, many queries).

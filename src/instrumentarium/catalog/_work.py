@@ -25,7 +25,8 @@ from ..plugins import techniques
 from ._discover import RawFileInfo
 from ._extract import instrument_fields, measurement_row, result_rows, sample_fields
 
-__all__ = ["IngestTask", "ScanOutcome", "DatasetOutcome", "ingest_key", "run_task", "store_path"]
+__all__ = ["IngestTask", "ScanOutcome", "DatasetOutcome", "ingest_key", "processed_outcome", "run_task",
+           "store_path"]
 
 
 def ingest_key(recipe_request: str = "auto") -> str:
@@ -71,7 +72,7 @@ class ScanOutcome:
     nxs_path: str | None = None
     results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra_files: list[RawFileInfo] = field(default_factory=list)
-    duration_s: float = 0.0
+    duration_s: float | None = 0.0  # None: processed elsewhere, time unknown
 
 
 @dataclass
@@ -176,6 +177,22 @@ def _one_scan(task: IngestTask, index: int, raw: Measurement) -> ScanOutcome:
                 out.status, out.stage, out.error = "failed", "store", _error_text(exc2)
     out.duration_s = time.perf_counter() - t0
     return out
+
+
+def processed_outcome(m: Measurement, *, recipe: Any = None, nxs_path: str | None = None,
+                      scan_index: int = 0) -> ScanOutcome:
+    """The outcome of a measurement processed elsewhere (the web: a correction, a live run).
+
+    ``m`` is both the raw and the processed measurement here: its own columns, instrument,
+    sample, provenance and results become the rows; ``recipe`` (a :class:`~instrumentarium.pipeline.Recipe`)
+    is recorded with its fingerprint when given. The duration is unknown (None).
+    """
+    return ScanOutcome(
+        scan_index=scan_index, status="ok", measurement=measurement_row(m), instrument=instrument_fields(m),
+        sample=sample_fields(m), recipe=recipe.to_dict() if recipe is not None else None,
+        recipe_key=getattr(recipe, "fingerprint", None), provenance=to_plain(m.provenance), nxs_path=nxs_path,
+        results=result_rows(m.results), duration_s=None,
+    )
 
 
 def run_task(task: IngestTask) -> DatasetOutcome:

@@ -5,6 +5,10 @@ that point at it are inserted here in one transaction, so a crash leaves either 
 rows of a dataset or none, and a rerun finishes the job. Unique constraints
 (dataset sha256; dataset + scan; dataset + scan + ingest key) make duplicates impossible
 even if two ingests were started by mistake.
+
+The web store writes through the same functions (:func:`write_measurement`,
+:func:`write_run`) when it catalogues a processed measurement or a manual correction, so
+a run has the same rows whichever front end made it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,7 @@ from ._models import (
 )
 from ._work import DatasetOutcome, ScanOutcome
 
-__all__ = ["write_outcome", "completed_key_exists", "relocate"]
+__all__ = ["write_outcome", "write_measurement", "write_run", "completed_key_exists", "relocate"]
 
 _RESULT_TABLES = {"peaks": PeakRow, "multiplets": MultipletRow, "phases": PhaseRow, "metrics": MetricRow,
                   "results": ResultRow}
@@ -122,7 +127,12 @@ def _dataset(session: Session, outcome: DatasetOutcome) -> Dataset:
     return ds
 
 
-def _measurement(session: Session, ds: Dataset, scan: ScanOutcome) -> MeasurementRow | None:
+def write_measurement(session: Session, ds: Dataset, scan: ScanOutcome) -> MeasurementRow | None:
+    """The measurement row of one scan of ``ds``, created or brought up to date (None if unread).
+
+    Its instrument and sample rows are found by their canonical key (or created), so the
+    same instrument is one row whoever catalogues its measurements.
+    """
     if scan.measurement is None:
         return None
     row = session.scalars(
@@ -142,6 +152,53 @@ def _measurement(session: Session, ds: Dataset, scan: ScanOutcome) -> Measuremen
     return row
 
 
+def write_run(session: Session, ds: Dataset, scan: ScanOutcome, *, measurement_id: int | None, ingest_key: str,
+              recipe_request: str, reject_phases: Collection[str] = ()) -> int:
+    """Insert one processing run of a scan of ``ds`` and its result rows (caller commits); its id.
+
+    Parameters
+    ----------
+    measurement_id
+        The scan's measurement row (None when the scan could not be read: the run records the failure).
+    ingest_key
+        The recipe version (:func:`~instrumentarium.catalog.ingest_key`), or any key unique
+        for the dataset and scan (a manual run).
+    recipe_request
+        What was asked for: ``"auto"``, ``"vendor"``, or a label such as ``"manual phase"``.
+    reject_phases
+        Names or formulas of phases not to index as present (phases a scientist rejected);
+        their records stay in the run's whole results (``results`` table).
+    """
+    run = ProcessingRun(
+        dataset_id=ds.id,
+        scan_index=scan.scan_index,
+        measurement_id=measurement_id,
+        ingest_key=ingest_key,
+        recipe_request=recipe_request,
+        recipe_key=scan.recipe_key,
+        recipe=scan.recipe,
+        package_version=__version__,
+        provenance=scan.provenance,
+        status=scan.status,
+        stage=scan.stage,
+        error=scan.error,
+        nxs_path=scan.nxs_path,
+        duration_s=scan.duration_s,
+        finished_at=_dt.datetime.now(_dt.UTC),
+    )
+    session.add(run)
+    session.flush()
+    if measurement_id is None:
+        return run.id
+    rejected = set(reject_phases)
+    for kind, cls in _RESULT_TABLES.items():
+        for row in scan.results.get(kind, ()):
+            if kind == "phases" and rejected and (row.get("name") in rejected or row.get("formula") in rejected):
+                continue
+            session.add(cls(run_id=run.id, measurement_id=measurement_id, **row))
+    return run.id
+
+
 def write_outcome(session: Session, outcome: DatasetOutcome, ingest_key: str) -> list[int]:
     """Insert one dataset's rows (caller commits); return the new processing-run ids."""
     ds = _dataset(session, outcome)
@@ -150,31 +207,8 @@ def write_outcome(session: Session, outcome: DatasetOutcome, ingest_key: str) ->
                                                 ProcessingRun.ingest_key == ingest_key))
     run_ids = []
     for scan in outcome.scans:
-        m = _measurement(session, ds, scan)
-        run = ProcessingRun(
-            dataset_id=ds.id,
-            scan_index=scan.scan_index,
-            measurement_id=m.id if m is not None else None,
-            ingest_key=ingest_key,
-            recipe_request=outcome.task.recipe_request,
-            recipe_key=scan.recipe_key,
-            recipe=scan.recipe,
-            package_version=__version__,
-            provenance=scan.provenance,
-            status=scan.status,
-            stage=scan.stage,
-            error=scan.error,
-            nxs_path=scan.nxs_path,
-            duration_s=scan.duration_s,
-            finished_at=_dt.datetime.now(_dt.UTC),
-        )
-        session.add(run)
-        session.flush()
-        run_ids.append(run.id)
-        if m is None:
-            continue
-        for kind, cls in _RESULT_TABLES.items():
-            for row in scan.results.get(kind, ()):
-                session.add(cls(run_id=run.id, measurement_id=m.id, **row))
+        m = write_measurement(session, ds, scan)
+        run_ids.append(write_run(session, ds, scan, measurement_id=m.id if m is not None else None,
+                                 ingest_key=ingest_key, recipe_request=outcome.task.recipe_request))
     session.flush()
     return run_ids

@@ -2,9 +2,9 @@
 
 :class:`LiveProcessor` is a consumer of the document stream. It keeps the running
 measurement (the scans summed so far, or the points measured so far), processes it with
-the technique's automatic recipe at most every ``min_interval_s`` (and always at the
-stop document), and hands each result to ``on_result``. :class:`LiveHub` keeps the latest
-frame of every run for viewers (the web's WebSocket) and notifies subscribers.
+the technique's automatic recipe at most every ``min_interval_s`` (and, unless told not
+to, always at the stop document), and hands each result to ``on_result``. :class:`LiveHub`
+keeps the latest frame of every run for viewers (the web's WebSocket) and notifies subscribers.
 """
 
 from __future__ import annotations
@@ -74,16 +74,21 @@ class LiveProcessor:
     on_result
         ``f(frame, processed_measurement)``, called after each processing.
     min_interval_s
-        Least time between two processings (the last one always runs).
+        Least time between two processings (the one at the stop document always runs).
     recipe
         Recipe for :func:`instrumentarium.process` (default: the automatic one).
+    final_pass
+        Process at the stop document (default). ``False`` where the caller processes the
+        finished run itself, from the data on disk, and publishes that as the last frame
+        (the web's live view): the finished run is then processed once, not twice.
     """
 
     name = "live-processing"
 
     def __init__(self, on_result: Callable[[LiveFrame, Measurement], Any], *, min_interval_s: float = 0.2,
-                 recipe: Any = None) -> None:
+                 recipe: Any = None, final_pass: bool = True) -> None:
         self.on_result = on_result
+        self.final_pass = final_pass
         self.min_interval_s = min_interval_s
         self.recipe = recipe
         self._template: dict[str, Any] | None = None
@@ -147,7 +152,7 @@ class LiveProcessor:
                 self._acc = np.asarray(data["signal"])
             if time.monotonic() - self._last >= self.min_interval_s:
                 self._process("running")
-        elif name == "stop":
+        elif name == "stop" and self.final_pass:
             self._process(str(doc.get("exit_status", "success")))
 
 

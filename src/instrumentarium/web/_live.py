@@ -4,8 +4,9 @@
 documents go to disk first (``instrumentarium.live.run_acquisition``), then to a live
 processor whose frames reach every connected viewer over the WebSocket
 ``/api/live/ws``. A slow viewer only misses intermediate frames (its queue keeps the newest);
-it never slows the acquisition. When the run ends it goes into the catalog as a processed
-measurement (processed with the automatic recipe). ``GET /live`` is the page.
+it never slows the acquisition. When the run ends, the run as written to disk is processed
+once (automatic recipe): that result is both the viewers' last frame and what goes into
+the catalog (the live processor makes no final pass of its own). ``GET /live`` is the page.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from ..live import LiveFrame, LiveHub, LiveProcessor, default_run_folder, run_acquisition
+from ..live import LiveFrame, LiveHub, LiveProcessor, RunResult, default_run_folder, run_acquisition
+from ..live.processing import frame_of
 from ..model import InstrumentariumError
 from ..pipeline import process
 from ..plugins import drivers
@@ -66,34 +68,35 @@ class LiveService:
             driver = cls(chunk_time_s=req.chunk_time_s, seed=req.seed)
         folder = default_run_folder(driver.name)
         started = threading.Event()
+        state: dict[str, Any] = {"event_time": 0.0, "final": False}
         info: dict[str, Any] = {"driver": req.driver, "folder": str(folder), "status": "running",
                                 "measurement_id": None, "uid": None}
 
         def on_frame(frame: LiveFrame, _m: Any) -> None:
+            if state["final"]:  # a live frame running late never replaces the finished run's
+                return
             if info["uid"] is None:
                 info["uid"] = frame.run_uid
             self.hub.publish(frame)
 
-        def first_doc(name: str, doc: dict[str, Any]) -> None:
+        def follow(name: str, doc: dict[str, Any]) -> None:
             if name == "start":
                 info["uid"] = doc["uid"]
                 with self._lock:
                     self._runs[doc["uid"]] = info
                 started.set()
+            elif name == "event":  # the last frame's latency is counted from the last event
+                state["event_time"] = float(doc.get("time", 0.0))
 
         def work() -> None:
             try:
-                result = run_acquisition(driver, folder=folder,
-                                         consumers=[first_doc, LiveProcessor(on_frame, min_interval_s=0.1)])
+                live = LiveProcessor(on_frame, min_interval_s=0.1, final_pass=False)
+                result = run_acquisition(driver, folder=folder, consumers=[follow, live])
                 info["status"] = result.exit_status
                 info["events"] = result.n_events
+                state["final"] = True
                 if result.measurement is not None:
-                    try:
-                        processed = process(result.measurement)
-                    except InstrumentariumError as exc:
-                        info["measurement_id"] = self.store.add_failure(Path(folder).name, str(exc))
-                    else:
-                        info["measurement_id"] = self.store.add(processed, filename=Path(folder).name)
+                    info["measurement_id"] = self._finish(result, Path(folder).name, state["event_time"])
             except Exception as exc:  # reported on the run, never kills the server
                 info["status"] = "fail"
                 info["error"] = f"{type(exc).__name__}: {exc}"
@@ -105,6 +108,22 @@ class LiveService:
         self._threads.append(t)
         started.wait(10)
         return dict(info)
+
+    def _finish(self, result: RunResult, filename: str, event_time: float) -> int:
+        """Process the finished run once: its last frame for the viewers, then its catalog entry."""
+        raw = result.measurement
+        try:
+            processed, error = process(raw), None
+        except Exception as exc:  # the viewers get the raw data rather than nothing
+            processed, error = raw, exc
+        expected = raw.raw_parameters.get("live", {}).get("expected_events")
+        self.hub.publish(frame_of(processed, run_uid=result.uid, n_events=result.n_events, expected=expected,
+                                  status=result.exit_status, event_time=event_time))
+        if error is None:
+            return self.store.add(processed, filename=filename)
+        if isinstance(error, InstrumentariumError):
+            return self.store.add_failure(filename, str(error))
+        raise error
 
     def runs(self) -> list[dict[str, Any]]:
         """Every run started by this server, newest first."""

@@ -2,8 +2,9 @@
 
 The catalog package ingests raw folders and searches them; the workstation also needs a
 paginated, counted search with instrument and date filters, the runs of a measurement,
-and to save a manually corrected measurement as a new processing run. Those are written
-here on top of the catalog's SQLAlchemy models (never by editing the catalog package).
+and to save a manually corrected measurement as a new processing run. The queries are
+written here on top of the catalog's SQLAlchemy models; the rows are written by the
+catalog's own writer (``write_measurement``, ``write_run``), the one the ingest uses.
 
 A manual run is a :class:`ProcessingRun` row of the same dataset and scan with its own
 ``ingest_key`` (random, so re-ingesting the raw data never collides with it), its recipe
@@ -13,6 +14,7 @@ the measurement's latest run, which is what the catalog's search and ``show`` re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import os
@@ -23,30 +25,24 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from .._version import __version__
-from ..catalog import Catalog, ingest, result_rows
-from ..catalog._extract import instrument_fields, measurement_row, sample_fields
+from ..catalog import Catalog, ingest
 from ..catalog._models import (
     Dataset,
     InstrumentRow,
     MeasurementRow,
-    MetricRow,
-    MultipletRow,
     PeakRow,
     PhaseRow,
     ProcessingRun,
     ResultRow,
     SampleRow,
 )
+from ..catalog._work import ScanOutcome, processed_outcome
+from ..catalog._write import write_measurement, write_run
 from ..formats import save
 from ..model import CatalogError, Measurement, to_plain
 from ._store import Filters, NotFound, load_cached
 
 __all__ = ["CatalogStore"]
-
-_RESULT_TABLES = {"peaks": PeakRow, "multiplets": MultipletRow, "phases": PhaseRow, "metrics": MetricRow,
-                  "results": ResultRow}
-
 
 def _like(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -98,6 +94,12 @@ def _conditions(f: Filters, latest) -> list[Any]:
                 select(SampleRow.id).where(func.lower(SampleRow.name).like(pat, escape="\\"))),
         ))
     return conds
+
+
+def _rejected_phases(m: Measurement) -> set[str]:
+    """Names of the phases the scientist rejected (``phase_decisions``): not searchable as present."""
+    return {str(d.get("name")) for d in to_plain(m.results.get("phase_decisions", ()))
+            if isinstance(d, dict) and not d.get("accepted")}
 
 
 def _instrument_text(inst: InstrumentRow | None) -> str | None:
@@ -257,31 +259,18 @@ class CatalogStore:
                 "instruments": instruments}
 
     # -- writing ---------------------------------------------------------------------
+    # the rows are written by the catalog's own writer (``catalog._write``), as an ingest writes them
     def _write_run(self, s: Session, ds: Dataset, row: MeasurementRow, m: Measurement, recipe: Any,
-                   label: str) -> int:
+                   label: str, outcome: ScanOutcome | None = None) -> int:
         key = uuid.uuid4().hex
         slug = "".join(c if c.isalnum() else "_" for c in label[:12])
         target = self.root / ds.sha256[:2] / ds.sha256 / f"scan{row.scan_index:03d}-{slug}-{key[:12]}.nxs"
         target.parent.mkdir(parents=True, exist_ok=True)
         save(m, target, recipe=recipe)
-        run = ProcessingRun(
-            dataset_id=ds.id, scan_index=row.scan_index, measurement_id=row.id,
-            ingest_key=hashlib.sha256(key.encode()).hexdigest(), recipe_request=label[:64],
-            recipe_key=getattr(recipe, "fingerprint", None),
-            recipe=recipe.to_dict() if recipe is not None else None,
-            package_version=__version__, provenance=to_plain(m.provenance), status="ok", nxs_path=str(target),
-            finished_at=_dt.datetime.now(_dt.UTC))
-        s.add(run)
-        s.flush()
-        rejected = {str(d.get("name")) for d in to_plain(m.results.get("phase_decisions", ()))
-                    if isinstance(d, dict) and not d.get("accepted")}
-        rows = result_rows(m.results)  # search-match runners-up are not indexed as phases
-        for kind, cls in _RESULT_TABLES.items():
-            for r in rows.get(kind, ()):
-                if kind == "phases" and (r.get("name") in rejected or r.get("formula") in rejected):
-                    continue  # a phase the scientist rejected is no longer searchable as present
-                s.add(cls(run_id=run.id, measurement_id=row.id, **r))
-        return run.id
+        outcome = outcome or processed_outcome(m, recipe=recipe)
+        outcome = dataclasses.replace(outcome, scan_index=row.scan_index, nxs_path=str(target))
+        return write_run(s, ds, outcome, measurement_id=row.id, ingest_key=hashlib.sha256(key.encode()).hexdigest(),
+                         recipe_request=label[:64], reject_phases=_rejected_phases(m))
 
     def add_run(self, mid: int, m: Measurement, *, recipe: Any = None, label: str = "manual") -> int:
         """Save ``m`` (a corrected measurement) as a new processing run of ``mid``; return its id."""
@@ -296,6 +285,7 @@ class CatalogStore:
         """Catalogue an already processed measurement (demo data, a ``.nxs``) without raw files."""
         digest = m.source.fingerprint if m.source.sha256 else hashlib.sha256(
             m.signal.tobytes() + repr(to_plain(m.acquisition)).encode()).hexdigest()
+        outcome = processed_outcome(m, recipe=recipe)
         with self.catalog.session() as s:
             ds = s.scalars(select(Dataset).where(Dataset.sha256 == digest)).first()
             if ds is None:
@@ -304,29 +294,9 @@ class CatalogStore:
                              is_folder=False, reader=m.source.reader, n_files=len(m.source.paths))
                 s.add(ds)
                 s.flush()
-            row = MeasurementRow(dataset_id=ds.id, scan_index=0)
-            for k, v in measurement_row(m).items():
-                setattr(row, k, v)
-            row.instrument_id = self._get_or_create(s, InstrumentRow, instrument_fields(m))
-            row.sample_id = self._get_or_create(s, SampleRow, sample_fields(m))
-            s.add(row)
-            s.flush()
-            self._write_run(s, ds, row, m, recipe, run_label)
+            row = write_measurement(s, ds, outcome)
+            self._write_run(s, ds, row, m, recipe, run_label, outcome)
             return row.id
-
-    @staticmethod
-    def _get_or_create(s: Session, cls: type, fields: dict[str, Any] | None) -> int | None:
-        if not fields:
-            return None
-        known = {k: v for k, v in fields.items() if hasattr(cls, k) and k != "key"}
-        key = hashlib.sha256(repr(sorted(known.items())).encode()).hexdigest()
-        found = s.scalars(select(cls.id).where(cls.key == key)).first()
-        if found is not None:
-            return found
-        obj = cls(key=key, **{k: (None if v is None else str(v)) for k, v in known.items()})
-        s.add(obj)
-        s.flush()
-        return obj.id
 
     def add_failure(self, filename: str, error: str) -> int:
         """Failures are recorded by the catalog's ingest itself; nothing to add by hand."""
