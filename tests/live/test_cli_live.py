@@ -109,3 +109,26 @@ def test_acquire_without_catalog_processes_once(tmp_path, monkeypatch):
     summary = json.loads(res.stdout)
     assert summary["catalog_id"] is None and summary["processed"] == str(out)
     assert not out.is_symlink() and ins.load(out).technique == "xrd"
+
+
+def test_acquire_makes_no_live_pass_at_the_stop_document(tmp_path, monkeypatch):
+    """The finished run is processed by the ingest; the live processor only shows running frames."""
+    from click.testing import CliRunner
+
+    from instrumentarium.cli import main
+    from instrumentarium.live.processing import LiveProcessor
+
+    monkeypatch.setenv("INSTRUMENTARIUM_HOME", str(tmp_path / "home"))
+    statuses: list[str] = []
+    real = LiveProcessor._process
+
+    def spy(self, status, *args, **kwargs):
+        statuses.append(status)
+        return real(self, status, *args, **kwargs)
+
+    monkeypatch.setattr(LiveProcessor, "_process", spy)
+    res = CliRunner().invoke(main, ["acquire", "--driver", "sim-nmr", "--scans", "4", "--scan-time", "0",
+                                    "--seed", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    assert statuses and set(statuses) == {"running"}
+    assert json.loads(res.stdout)["exit_status"] == "success"

@@ -73,7 +73,10 @@ def acquire(driver_name: str, scans: int | None, scan_time: float | None, points
             click.echo(f"  {frame.status}: {frame.n_events}/{frame.expected_events or '?'} events processed",
                        err=True)
 
-    result = run_acquisition(driver, folder=run_folder, consumers=[LiveProcessor(show, min_interval_s=1.0)])
+    # no live pass at the stop document: the finished run is processed once, below (catalog
+    # ingest, or process() when it is not catalogued)
+    live = LiveProcessor(show, min_interval_s=1.0, final_pass=False)
+    result = run_acquisition(driver, folder=run_folder, consumers=[live])
     processed, nxs, catalog_id, stored, failure = None, None, None, None, None
     if not no_catalog and result.n_events > 0:
         # one processing pass feeds both: the catalog's ingest processes and analyses the run
