@@ -7,6 +7,7 @@ spectra (JCAMP-DX exports, TopSpin ``1r``, 1H/13C/31P) must come out exactly as 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -208,3 +209,20 @@ def test_unphased_varian_jcamp_is_rephased(shared_data: Path) -> None:
     d = out.provenance[-1].decisions
     assert d["applied"] and d["error_deg"] > 30.0, d
     assert d["negative_fraction_before"] > 0.2 and d["negative_fraction_after"] < 0.02, d
+
+
+def test_cli_process_json_reports_the_rephase(shared_data: Path) -> None:
+    from click.testing import CliRunner
+
+    from instrumentarium.cli import main
+
+    path = shared_data / WRONG
+    if not path.is_file():
+        pytest.skip(f"{WRONG} not in this copy of the shared data")
+    result = CliRunner().invoke(main, ["process", str(path), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert [s["step"] for s in d["steps"]] == ["nmr.rephase_processed"]
+    assert d["steps"][0]["decisions"]["applied"] is True
+    assert d["phase"]["method"] == "automatic" and abs(d["phase"]["p0_deg"]) > 30.0, d["phase"]
+    assert any("vendor spectrum re-phased by p0/p1 =" in w for w in d["warnings"])
