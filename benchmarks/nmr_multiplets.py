@@ -9,7 +9,7 @@ The vendor spectra are analysed as read, except ``cyclopropnes_wrongPhase``: it 
 whole chain a user runs, ``ins.process(ins.read(path))`` (``instrumentarium process 1h.jdx``),
 whose automatic recipe re-phases a real processed spectrum whose phase is clearly wrong (Hilbert
 transform + automatic phase, ``nmr.rephase_processed``); the correct copy ``cyclopropanes`` is the
-reference. The time column is the analysis only (the re-phase takes ~0.1 s).
+reference. The time column is the analysis only (the re-phase takes ~0.06 s on 64k points).
 """
 
 from __future__ import annotations
