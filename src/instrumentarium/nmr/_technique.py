@@ -41,7 +41,7 @@ def total_phase(m: Measurement) -> dict[str, Any] | None:
     confidence: float | None = None
     method = None
     for st in m.provenance:
-        if st.step == "nmr.autophase":
+        if st.step == "nmr.autophase" or (st.step == "nmr.rephase_processed" and st.decisions.get("applied")):
             p0 += float(st.decisions.get("p0_deg", 0.0))
             p1 += float(st.decisions.get("p1_deg", 0.0))
             confidence = st.decisions.get("confidence")

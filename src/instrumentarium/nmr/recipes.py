@@ -2,7 +2,9 @@
 
 ``auto_recipe``: apodization matched to the nucleus, zero filling, FT, group delay, automatic
 phase (sign-tolerant for edited experiments, solvent region excluded for solvent
-suppression, both from the pulse program), polynomial baseline, referencing.
+suppression, both from the pulse program), polynomial baseline, referencing. A real processed
+spectrum (vendor export) is only re-phased, and only when its phase is clearly wrong
+(``nmr.rephase_processed``: Hilbert transform, automatic phase, decision recorded).
 
 ``vendor_recipe``: TopSpin's processing from ``procs`` (WDW/LB/GB/SSB, SI, PHC0/PHC1,
 OFFSET/SW_p/SF), or the same parameters from a Bruker JCAMP-DX FID (``$WDW``, ``$PHC0``...).
@@ -60,8 +62,12 @@ def auto_recipe(m: Measurement) -> Recipe:
             ("nmr.group_delay", {"points": None}),
         ]
     elif not m.is_complex:
-        # an already processed (real) spectrum: phasing needs the imaginary part; leave it
-        return Recipe((), name="auto", technique="nmr")
+        # an already processed real spectrum (vendor JCAMP-DX export, TopSpin 1r without 1i):
+        # its phase is checked on the Hilbert-rebuilt imaginary part and corrected only when
+        # clearly wrong; otherwise it is left exactly as the vendor made it (axis included)
+        return Recipe.of(("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None,
+                                                    "solvent_window_ppm": 0.25}),
+                         name="auto", technique="nmr")
     steps += [
         ("nmr.autophase", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
         ("nmr.baseline", {"method": "polynomial", "order": 5}),

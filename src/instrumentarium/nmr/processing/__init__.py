@@ -1,4 +1,7 @@
-"""NMR processing steps: group delay, apodization, zero fill, FT, phase, baseline, referencing.
+"""NMR processing steps: group delay, apodization, zero fill, FT, phase, baseline, referencing, Hilbert.
+
+Real processed (vendor) spectra get their imaginary part back by Hilbert transform and are
+re-phased only when their phase is clearly wrong (``nmr.hilbert``, ``nmr.rephase_processed``).
 
 Every public step is a pure function ``step(m, *, ...) -> Measurement`` registered under
 ``"nmr.<name>"`` and recorded in the measurement's provenance; automatic choices are
@@ -15,6 +18,7 @@ from ._autophase import (
     signal_regions,
 )
 from ._baseline import baseline, polynomial_baseline
+from ._hilbert import hilbert, hilbert_spectrum, rephase_processed
 from ._phase import phase, phase_ramp
 from ._reference import find_reference_signal, reference
 from ._simulate import simulate_fid
@@ -31,6 +35,7 @@ __all__ = [
     "normalise_solvent",
     "polynomial_baseline",
     "reference",
+    "rephase_processed",
     "solvent",
     "PhaseEstimate",
     "apodize",
@@ -38,6 +43,8 @@ __all__ = [
     "correct_group_delay",
     "estimate_phase",
     "fourier_transform",
+    "hilbert",
+    "hilbert_spectrum",
     "hz_axis",
     "left_shift",
     "is_edited_experiment",
