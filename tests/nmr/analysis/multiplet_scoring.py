@@ -20,13 +20,18 @@ Rules (the same for every data set, stated in the report the lead reads):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from nmr_realdata import nmredata_multiplets, observed_multiplets
 
-__all__ = ["Row", "letters", "expand", "score", "d16_rows", "nmredata_rows", "format_table", "j_errors", "totals"]
+__all__ = [
+    "Row", "letters", "expand", "score", "d16_rows", "nmredata_rows", "format_table", "j_errors", "totals",
+    "self_inconsistent", "conflict", "ceiling",
+]
 
 _COUNT = {"s": 0, "d": 1, "t": 2, "q": 3, "quint": 4, "sext": 5, "sept": 6}
 _SPELL = [("hept", "sept"), ("sept", "sept"), ("quint", "quint"), ("sext", "sext"), ("p", "quint"), ("h", "sext")]
@@ -194,3 +199,95 @@ def format_table(name: str, rows: list[Row]) -> str:
     worst = f", worst J error {max(errs):.2f} Hz (mean {sum(errs) / len(errs):.2f})" if errs else ""
     out.append(f"{name}: letters+J {s}/{n}, couplings only {c}/{n}{worst}")
     return "\n".join(out)
+
+
+def _letter_values(r: Row) -> list[tuple[str, list[float]]] | None:
+    """The published couplings grouped by letter: ``[("t", [10.9, 9.9]), ("t", [4.8, 4.3])]``."""
+    ls = letters(r.mult)
+    if ls is None:
+        return None
+    if r.per_letter:
+        if len(r.js) != len(ls):
+            return None
+        return [(lt, [j] * _COUNT[lt]) for lt, j in zip(ls, r.js)]
+    if sum(_COUNT[lt] for lt in ls) != len(r.js):
+        return None
+    # Mnova lists one J per coupled spin in no letter order: give each letter a contiguous run
+    # of the sorted values, in the order of letters that keeps every run tightest
+    js = sorted(r.js)
+    best = None
+    for order in set(itertools.permutations(ls)):
+        out, k = [], 0
+        for lt in order:
+            out.append((lt, js[k : k + _COUNT[lt]]))
+            k += _COUNT[lt]
+        spread = max((max(v) - min(v) for _, v in out if v), default=0.0)
+        if best is None or spread < best[0]:
+            best = (spread, out)
+    return best[1] if best else None
+
+
+def self_inconsistent(r: Row, *, tol_hz: float = 0.3) -> str:
+    """Why no analysis could match this published row under the strict score ("" when one could).
+
+    - one letter (t, q...) lists couplings more than ``2 * tol_hz`` apart: no single J is
+      within ``tol_hz`` of all of them (menthol "4": tt, J = 10.9, 9.9, 4.8, 4.3 Hz);
+    - two letters name couplings within ``tol_hz`` of each other: telling them apart needs a
+      precision finer than the tolerance itself, and any analysis that merges equal couplings
+      into t/q (as every journal convention asks) writes other letters (ddd 12.09, 12.00 Hz).
+    """
+    groups = _letter_values(r)
+    if groups is None:
+        return ""
+    for lt, vals in groups:
+        if vals and max(vals) - min(vals) > 2 * tol_hz:
+            return f"one '{lt}' lists J {min(vals):.2f}-{max(vals):.2f} Hz"
+    reps = sorted((float(np.mean(v)), lt) for lt, v in groups if v)
+    for (a, la), (b, lb) in itertools.pairwise(reps):
+        if b - a < tol_hz - 1e-9:
+            return f"'{la}' and '{lb}' name J {a:.2f} and {b:.2f} Hz as different couplings"
+    return ""
+
+
+def conflict(a: Row, b: Row, *, tol_hz: float = 0.3) -> str:
+    """Why no single analysis can match both published rows of one proton ("" when one can)."""
+    if letters(a.mult) != letters(b.mult):
+        return f"letters {a.mult} vs {b.mult}"
+    ea = expand(a.mult, a.js, per_letter=a.per_letter)
+    eb = expand(b.mult, b.js, per_letter=b.per_letter)
+    if ea is None or eb is None:
+        return ""
+    if len(ea) != len(eb):
+        return f"{len(ea)} vs {len(eb)} couplings"
+    worst = max((abs(x - y) for x, y in zip(ea, eb)), default=0.0)
+    return f"J {worst:.2f} Hz apart" if worst > 2 * tol_hz else ""
+
+
+def ceiling(tables: dict[str, list[Row]], same_proton: list[tuple[str, str, str, str]]) -> tuple[int, int, list[str]]:
+    """The most rows any analysis could get right under the strict score: (reachable, scored, reasons).
+
+    ``same_proton`` pairs rows of two tables that describe one proton of one spectrum
+    (``(table_a, label_a, table_b, label_b)``); where they conflict, at most one counts.
+    """
+    reasons: list[str] = []
+    dead: set[tuple[str, str]] = set()
+    n = 0
+    for name, rows in tables.items():
+        for r in rows:
+            if letters(r.mult) is None:
+                continue
+            n += 1
+            why = self_inconsistent(r)
+            if why:
+                dead.add((name, r.label))
+                reasons.append(f"{name} {r.label}: {why}")
+    for ta, la, tb, lb in same_proton:
+        ra = next(r for r in tables[ta] if r.label == la)
+        rb = next(r for r in tables[tb] if r.label == lb)
+        if (ta, la) in dead or (tb, lb) in dead or letters(ra.mult) is None or letters(rb.mult) is None:
+            continue
+        why = conflict(ra, rb)
+        if why:
+            dead.add((tb, lb))  # one of the two can count
+            reasons.append(f"{ta} {la} / {tb} {lb}: {why}")
+    return n - len(dead), n, reasons

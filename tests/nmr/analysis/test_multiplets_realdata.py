@@ -81,3 +81,23 @@ def test_scoring_is_strict() -> None:
     out = score(rows, ours)
     assert [r.status for r in out] == ["ok", "FAIL J", "excl (published m)", "ok"]
     assert letters("thept") == ("t", "sept") and letters("tpd") == ("t", "quint", "d")
+
+
+def test_rows_no_analysis_can_match_are_named() -> None:
+    from multiplet_scoring import Row, ceiling, conflict, self_inconsistent
+
+    tt4 = Row("4", 3.43, 3.39, 3.47, "tt", (10.9, 9.9, 4.8, 4.3), per_letter=False)
+    ddd = Row("5ax", 0.95, 0.93, 1.01, "ddd", (12.09, 12.00, 10.90), per_letter=False)
+    dt = Row("H", 1.63, 1.60, 1.66, "dt", (0.72, 0.72, 1.59), per_letter=False)  # Mnova lists J in any order
+    dqq = Row("H9", 2.19, None, None, "dqq", (2.70, 7.00, 7.05), per_letter=True)
+    ok = Row("3", 1.13, 1.10, 1.16, "dddd", (12.26, 10.14, 3.41, 2.86), per_letter=False)
+    assert "9.90-10.90" in self_inconsistent(tt4)
+    assert "12.00 and 12.09" in self_inconsistent(ddd)
+    assert self_inconsistent(dt) == "" and self_inconsistent(ok) == ""
+    assert "7.00 and 7.05" in self_inconsistent(dqq)
+    me_a = Row("10", 0.831, 0.82, 0.84, "d", (7.15,), per_letter=False)
+    me_b = Row("Me10", 0.831, None, None, "d", (7.90,), per_letter=True)
+    assert "0.75" in conflict(me_a, me_b)
+    assert conflict(me_a, Row("x", 0.831, None, None, "d", (7.40,), per_letter=True)) == ""
+    reach, n, reasons = ceiling({"a": [tt4, ddd, ok, me_a], "b": [dt, dqq, me_b]}, [("a", "10", "b", "Me10")])
+    assert (reach, n) == (3, 7) and len(reasons) == 4
