@@ -4,7 +4,11 @@
 phase (sign-tolerant for edited experiments, solvent region excluded for solvent
 suppression, both from the pulse program), polynomial baseline, referencing. A real processed
 spectrum (vendor export) is only re-phased, and only when its phase is clearly wrong
-(``nmr.rephase_processed``: Hilbert transform, automatic phase, decision recorded).
+(``nmr.rephase_processed``: Hilbert transform, automatic phase, decision recorded). A complex
+processed spectrum (TopSpin ``1r``/``1i``, complex JCAMP-DX) goes through the same phase gate
+with its own imaginary part, and its reference is only checked (``nmr.reference`` with
+``check_vendor``): the vendor's axis is kept unless its reference line is off by more than
+0.03 ppm (1H) / 0.3 ppm (13C).
 
 ``vendor_recipe``: TopSpin's processing from ``procs`` (WDW/LB/GB/SSB, SI, PHC0/PHC1,
 OFFSET/SW_p/SF), or the same parameters from a Bruker JCAMP-DX FID (``$WDW``, ``$PHC0``...).
@@ -68,6 +72,16 @@ def auto_recipe(m: Measurement) -> Recipe:
         return Recipe.of(("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None,
                                                     "solvent_window_ppm": 0.25}),
                          name="auto", technique="nmr")
+    else:
+        # an already processed complex spectrum (TopSpin 1r+1i, complex JCAMP-DX export): the
+        # same phase gate with the vendor's own imaginary part (no Hilbert transform; baseline
+        # only after a re-phase), then the vendor's reference checked, changed only when its
+        # reference line is off by more than the nucleus' tolerance (nmr.reference check_vendor)
+        return Recipe.of(
+            ("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
+            ("nmr.reference", {"method": "auto", "check_vendor": True, "vendor_tolerance_ppm": None}),
+            name="auto", technique="nmr",
+        )
     steps += [
         ("nmr.autophase", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
         ("nmr.baseline", {"method": "polynomial", "order": 5}),
