@@ -154,8 +154,8 @@ def multiplet_centre(axis_ppm: np.ndarray, real: np.ndarray, line_ppm: float, li
 
     Each placement of the pattern that puts one of its lines on ``line_ppm`` is scored by the
     spectrum's heights at the pattern's positions weighted by the spin-1 intensities (1:1:1,
-    1:2:3:2:1, ...); the best placement gives the centre. A line that is a singlet (nothing at
-    the pattern's other positions) stays where it is.
+    1:2:3:2:1, ...); the best placement gives the centre, among those with a line (a quarter of
+    ``line_ppm``'s height) at each of the pattern's main positions. A singlet stays where it is.
     """
     if lines < 3 or spacing_ppm <= 0:
         return line_ppm
@@ -174,17 +174,22 @@ def multiplet_centre(axis_ppm: np.ndarray, real: np.ndarray, line_ppm: float, li
             return 0.0
         return max(float(real[max(j - r, 0): j + r + 1].max()), 0.0)
 
-    def score(c: float) -> float:
-        return sum(wm * height(c + m * spacing_ppm) for wm, m in zip(weights, range(-half, half + 1)))
+    offsets = range(-half, half + 1)
+    main = [m for wm, m in zip(weights, offsets) if wm >= 0.5 * weights.max()]
+    floor = 0.25 * height(line_ppm)
 
-    # the line itself as the centre unless another placement is clearly better (a singlet
-    # scores alike everywhere, up to noise)
-    best, centre = 1.2 * score(line_ppm), line_ppm
-    for k in range(-half, half + 1):
-        if k:
-            s = score(line_ppm - k * spacing_ppm)
+    def score(c: float) -> float:
+        return sum(wm * height(c + m * spacing_ppm) for wm, m in zip(weights, offsets))
+
+    # another placement must put a line on each of the pattern's main positions (a singlet
+    # scores about alike everywhere for a 1:1:1 triplet, up to noise) and score better
+    best, centre = score(line_ppm), line_ppm
+    for k in offsets:
+        c = line_ppm - k * spacing_ppm
+        if k and all(height(c + m * spacing_ppm) >= floor for m in main):
+            s = score(c)
             if s > best:
-                best, centre = s, line_ppm - k * spacing_ppm
+                best, centre = s, c
     return centre
 
 
