@@ -59,8 +59,7 @@ def auto_recipe(m: Measurement) -> Recipe:
     if _is_fid(m):
         n = m.shape[0]
         steps += [
-            ("nmr.apodize", {"function": "exponential",
-                             "line_broadening_hz": line_broadening_for(acq.nucleus)}),
+            ("nmr.apodize", {"function": "exponential", "line_broadening_hz": line_broadening_for(acq.nucleus)}),
             ("nmr.zero_fill", {"size": None, "factor": 2 if n <= 16384 else 1}),
             ("nmr.fourier_transform", {"first_point_factor": 0.5}),
             ("nmr.group_delay", {"points": None}),
@@ -69,9 +68,11 @@ def auto_recipe(m: Measurement) -> Recipe:
         # an already processed real spectrum (vendor JCAMP-DX export, TopSpin 1r without 1i):
         # its phase is checked on the Hilbert-rebuilt imaginary part and corrected only when
         # clearly wrong; otherwise it is left exactly as the vendor made it (axis included)
-        return Recipe.of(("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None,
-                                                    "solvent_window_ppm": 0.25}),
-                         name="auto", technique="nmr")
+        return Recipe.of(
+            ("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
+            name="auto",
+            technique="nmr",
+        )
     else:
         # an already processed complex spectrum (TopSpin 1r+1i, complex JCAMP-DX export): the
         # same phase gate with the vendor's own imaginary part (no Hilbert transform; baseline
@@ -80,7 +81,8 @@ def auto_recipe(m: Measurement) -> Recipe:
         return Recipe.of(
             ("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
             ("nmr.reference", {"method": "auto", "check_vendor": True, "vendor_tolerance_ppm": None}),
-            name="auto", technique="nmr",
+            name="auto",
+            technique="nmr",
         )
     steps += [
         ("nmr.autophase", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
@@ -144,8 +146,15 @@ def vendor_recipe(m: Measurement) -> Recipe:
     if wdw not in _WDW:
         raise RecipeError(f"vendor NMR recipe: TopSpin window WDW={wdw} is not supported (0-4 are)")
     steps: list[tuple[str, Mapping[str, Any]]] = [
-        ("nmr.apodize", {"function": _WDW[wdw], "line_broadening_hz": p.get("LB", 0.0),
-                         "gaussian_fraction": p.get("GB") or 0.1, "sine_offset": p.get("SSB", 0.0)}),
+        (
+            "nmr.apodize",
+            {
+                "function": _WDW[wdw],
+                "line_broadening_hz": p.get("LB", 0.0),
+                "gaussian_fraction": p.get("GB") or 0.1,
+                "sine_offset": p.get("SSB", 0.0),
+            },
+        ),
         ("nmr.zero_fill", {"size": int(p["SI"]) if "SI" in p else None, "factor": 1}),
         ("nmr.fourier_transform", {"first_point_factor": 0.5}),
         ("nmr.group_delay", {"points": None}),
@@ -158,8 +167,9 @@ def vendor_recipe(m: Measurement) -> Recipe:
             # TopSpin's SW_p equals SW_h for a full spectrum; Bruker JCAMP FID exports can
             # carry a stale SW_p (dev d15: 2404 Hz for a 12376 Hz acquisition)
             sw = None
-        steps.append(("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": sw,
-                                           "frequency_mhz": p.get("SF")}))
+        steps.append(
+            ("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": sw, "frequency_mhz": p.get("SF")})
+        )
     return Recipe.of(*steps, name="vendor", technique="nmr")
 
 
@@ -201,8 +211,17 @@ def vnmrj_recipe(m: Measurement) -> Recipe:
     lsfid = _procpar_number(pp, inactive, "lsfid")
     if lsfid:
         steps.append(("nmr.left_shift", {"points": int(lsfid)}))
-    weights = {k: _procpar_number(pp, inactive, name) for k, name in
-               (("lb_hz", "lb"), ("gf_s", "gf"), ("gfs_s", "gfs"), ("sb_s", "sb"), ("sbs_s", "sbs"), ("awc", "awc"))}
+    weights = {
+        k: _procpar_number(pp, inactive, name)
+        for k, name in (
+            ("lb_hz", "lb"),
+            ("gf_s", "gf"),
+            ("gfs_s", "gfs"),
+            ("sb_s", "sb"),
+            ("sbs_s", "sbs"),
+            ("awc", "awc"),
+        )
+    }
     steps += [
         ("nmr.vnmrj_weighting", weights),
         ("nmr.zero_fill", {"size": size, "factor": 1}),
@@ -214,6 +233,10 @@ def vnmrj_recipe(m: Measurement) -> Recipe:
     rfl, rfp = _procpar_number(pp, inactive, "rfl"), _procpar_number(pp, inactive, "rfp")
     if sw and reffrq and rfl is not None and rfp is not None:
         # rfl: where the reference line lies, in Hz from the right edge; rfp: its shift in Hz
-        steps.append(("nmr.set_ppm_axis", {"offset_ppm": (rfp - rfl + sw) / reffrq, "spectral_width_hz": sw,
-                                           "frequency_mhz": reffrq}))
+        steps.append(
+            (
+                "nmr.set_ppm_axis",
+                {"offset_ppm": (rfp - rfl + sw) / reffrq, "spectral_width_hz": sw, "frequency_mhz": reffrq},
+            )
+        )
     return Recipe.of(*steps, name="vendor", technique="nmr")

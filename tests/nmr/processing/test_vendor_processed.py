@@ -31,8 +31,16 @@ from instrumentarium.nmr.processing._reference import VENDOR_TOLERANCE_PPM, mult
 from instrumentarium.nmr.recipes import auto_recipe
 
 # a CDCl3 sample: solute lines and the CHCl3 singlet at 7.26 (ppm, height, width Hz)
-LINES = [(8.1, 0.6, 1.2), (7.26, 1.0, 1.0), (7.1, 0.8, 1.0), (3.7, 1.5, 1.5), (3.65, 1.4, 1.5), (2.1, 3.0, 1.0),
-         (1.25, 2.0, 1.2), (0.9, 2.5, 1.2)]
+LINES = [
+    (8.1, 0.6, 1.2),
+    (7.26, 1.0, 1.0),
+    (7.1, 0.8, 1.0),
+    (3.7, 1.5, 1.5),
+    (3.65, 1.4, 1.5),
+    (2.1, 3.0, 1.0),
+    (1.25, 2.0, 1.2),
+    (0.9, 2.5, 1.2),
+]
 
 
 def spectrum(lines, *, offset_ppm: float = 0.0, p0: float = 0.0, p1: float = 0.0, noise: float = 2e-4, **kw):
@@ -148,8 +156,14 @@ def test_13c_deuterium_triplet_is_referenced_at_its_centre() -> None:
     # dev d15: the tallest line of the CDCl3 1:1:1 triplet is an edge line (0.21 ppm off at 151 MHz)
     j = 32.0 / 150.9
     triplet = [(77.16 + k * j, h, 2.0) for k, h in ((-1, 0.97), (0, 0.98), (1, 1.0))]
-    m = vendor_spectrum([(166.3, 0.3, 2.0), (64.5, 0.5, 2.0), *triplet], offset_ppm=-0.6, nucleus="13C",
-                        frequency_mhz=150.9, carrier_ppm=100.0, spectral_width_hz=36000.0)
+    m = vendor_spectrum(
+        [(166.3, 0.3, 2.0), (64.5, 0.5, 2.0), *triplet],
+        offset_ppm=-0.6,
+        nucleus="13C",
+        frequency_mhz=150.9,
+        carrier_ppm=100.0,
+        spectral_width_hz=36000.0,
+    )
     out = reference(m)
     d = out.provenance[-1].decisions
     assert d["compound"] == "CDCl3" and d["shift_ppm"] == pytest.approx(0.6, abs=0.02), d
@@ -218,7 +232,7 @@ def test_complex_vendor_spectrum_keeps_the_vendors_phase_and_reference(shared_da
     m = read(shared_data, rel)
     assert m.is_complex
     out = ins.process(m)
-    assert [p.step for p in out.provenance[len(m.provenance):]] == ["nmr.rephase_processed", "nmr.reference"]
+    assert [p.step for p in out.provenance[len(m.provenance) :]] == ["nmr.rephase_processed", "nmr.reference"]
     ph, ref = decisions(out, "nmr.rephase_processed"), decisions(out, "nmr.reference")
     # the phase: the vendor's, to the bit (no baseline step either: it only follows a re-phase)
     assert ph["applied"] is False, ph
@@ -239,13 +253,19 @@ def test_complex_vendor_spectrum_keeps_the_vendors_phase_and_reference(shared_da
     assert not out.warnings, out.warnings
 
 
-@pytest.mark.parametrize(("spectrum_rel", "peaks_rel"), [
-    ("d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1", "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/2/peaklist.xml"),
-    ("d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1",
-     "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1/peaklist.xml"),
-])
-def test_topspin_peak_list_is_where_our_output_has_its_maxima(shared_data: Path, spectrum_rel: str,
-                                                               peaks_rel: str) -> None:
+@pytest.mark.parametrize(
+    ("spectrum_rel", "peaks_rel"),
+    [
+        ("d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1", "d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/2/peaklist.xml"),
+        (
+            "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1",
+            "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1/peaklist.xml",
+        ),
+    ],
+)
+def test_topspin_peak_list_is_where_our_output_has_its_maxima(
+    shared_data: Path, spectrum_rel: str, peaks_rel: str
+) -> None:
     m = read(shared_data, f"{DEV}/{spectrum_rel}")
     out = ins.process(m)
     axis, y = out.axes[0].values, out.signal.real
@@ -255,7 +275,7 @@ def test_topspin_peak_list_is_where_our_output_has_its_maxima(shared_data: Path,
     off = []
     for p in peaks:
         i = int(np.argmin(np.abs(axis - p)))
-        j = i - 3 + int(np.argmax(y[max(i - 3, 0):i + 4]))
+        j = i - 3 + int(np.argmax(y[max(i - 3, 0) : i + 4]))
         off.append(axis[j] - p)
     # TopSpin's peaks are our maxima to within a point or two (a 20 Hz re-reference moved them all)
     assert float(np.median(np.abs(off))) <= 1.5 * step, np.median(np.abs(off))

@@ -64,13 +64,25 @@ VENDOR_TOLERANCE_PPM = {"1H": 0.03, "13C": 0.3}
 # CDCl3/H2O is a singlet, C6D5H a broad unresolved one. Cambridge Isotope Laboratories, "NMR
 # Solvent Data Chart"; Gottlieb (1997). Lines of 2k+1: coefficients of (1 + x + x^2)^k (spin 1).
 _SPLITTING = {
-    ("CDCl3", "1H"): (1, 0.0), ("D2O", "1H"): (1, 0.0), ("H2O+D2O", "1H"): (1, 0.0),
+    ("CDCl3", "1H"): (1, 0.0),
+    ("D2O", "1H"): (1, 0.0),
+    ("H2O+D2O", "1H"): (1, 0.0),
     ("C6D6", "1H"): (1, 0.0),
-    ("acetone-d6", "1H"): (5, 2.2), ("DMSO-d6", "1H"): (5, 1.9), ("CD3OD", "1H"): (5, 1.7),
-    ("CD3CN", "1H"): (5, 2.5), ("toluene-d8", "1H"): (5, 2.3), ("CD2Cl2", "1H"): (3, 1.0),
-    ("CDCl3", "13C"): (3, 32.0), ("C6D6", "13C"): (3, 24.3), ("CD2Cl2", "13C"): (5, 27.2),
-    ("acetone-d6", "13C"): (7, 19.4), ("DMSO-d6", "13C"): (7, 21.0), ("CD3OD", "13C"): (7, 21.4),
-    ("CD3CN", "13C"): (7, 21.0), ("THF-d8", "13C"): (5, 22.2), ("toluene-d8", "13C"): (7, 19.0),
+    ("acetone-d6", "1H"): (5, 2.2),
+    ("DMSO-d6", "1H"): (5, 1.9),
+    ("CD3OD", "1H"): (5, 1.7),
+    ("CD3CN", "1H"): (5, 2.5),
+    ("toluene-d8", "1H"): (5, 2.3),
+    ("CD2Cl2", "1H"): (3, 1.0),
+    ("CDCl3", "13C"): (3, 32.0),
+    ("C6D6", "13C"): (3, 24.3),
+    ("CD2Cl2", "13C"): (5, 27.2),
+    ("acetone-d6", "13C"): (7, 19.4),
+    ("DMSO-d6", "13C"): (7, 21.0),
+    ("CD3OD", "13C"): (7, 21.4),
+    ("CD3CN", "13C"): (7, 21.0),
+    ("THF-d8", "13C"): (5, 22.2),
+    ("toluene-d8", "13C"): (7, 19.0),
     ("pyridine-d5", "13C"): (3, 27.5),
 }
 
@@ -98,8 +110,15 @@ def _refine_top(axis_ppm: np.ndarray, real: np.ndarray, i: int) -> float:
     return pos
 
 
-def _find(axis_ppm: np.ndarray, real: np.ndarray, expected_ppm: float, search_ppm: float,
-          min_snr: float, sigma: float, local_ppm: float = 0.05) -> _Found | None:
+def _find(
+    axis_ppm: np.ndarray,
+    real: np.ndarray,
+    expected_ppm: float,
+    search_ppm: float,
+    min_snr: float,
+    sigma: float,
+    local_ppm: float = 0.05,
+) -> _Found | None:
     inside = np.flatnonzero(np.abs(axis_ppm - expected_ppm) <= search_ppm)
     if inside.size < 5:
         return None
@@ -120,13 +139,24 @@ def _find(axis_ppm: np.ndarray, real: np.ndarray, expected_ppm: float, search_pp
     near = np.abs(axis_ppm[a + peaks] - axis_ppm[i]) <= local_ppm
     share = float(prominence[k] / prominence[near].sum())
     confidence = min(1.0, snr / 200.0) ** 0.5 * dominance * float(np.exp(-((d[k] / w) ** 2) / 4))
-    return _Found(_refine_top(axis_ppm, real, i), float(np.clip(confidence, 0.0, 1.0)), snr, dominance,
-                  float(prominence[k]), share)
+    return _Found(
+        _refine_top(axis_ppm, real, i),
+        float(np.clip(confidence, 0.0, 1.0)),
+        snr,
+        dominance,
+        float(prominence[k]),
+        share,
+    )
 
 
 def find_reference_signal(
-    axis_ppm: np.ndarray, real: np.ndarray, expected_ppm: float, search_ppm: float,
-    *, min_snr: float = 20.0, sigma: float | None = None,
+    axis_ppm: np.ndarray,
+    real: np.ndarray,
+    expected_ppm: float,
+    search_ppm: float,
+    *,
+    min_snr: float = 20.0,
+    sigma: float | None = None,
 ) -> tuple[float, float] | None:
     """Locate the line nearest ``expected_ppm`` (within ``search_ppm``); return (ppm, confidence).
 
@@ -136,8 +166,7 @@ def find_reference_signal(
     the expected shift wins over a bigger one further away. The position is refined by a
     parabola through the top three points. ``sigma``: the noise of ``real`` if already known.
     """
-    found = _find(axis_ppm, real, expected_ppm, search_ppm, min_snr,
-                  noise_sigma(real) if sigma is None else sigma)
+    found = _find(axis_ppm, real, expected_ppm, search_ppm, min_snr, noise_sigma(real) if sigma is None else sigma)
     return None if found is None else (found.ppm, found.confidence)
 
 
@@ -148,8 +177,7 @@ def _spin1_weights(lines: int) -> np.ndarray:
     return w
 
 
-def multiplet_centre(axis_ppm: np.ndarray, real: np.ndarray, line_ppm: float, lines: int,
-                     spacing_ppm: float) -> float:
+def multiplet_centre(axis_ppm: np.ndarray, real: np.ndarray, line_ppm: float, lines: int, spacing_ppm: float) -> float:
     """Centre of the ``lines``-line deuterium multiplet (spacing ``spacing_ppm``) holding ``line_ppm``.
 
     Each placement of the pattern that puts one of its lines on ``line_ppm`` is scored by the
@@ -168,11 +196,10 @@ def multiplet_centre(axis_ppm: np.ndarray, real: np.ndarray, line_ppm: float, li
     descending = axis_ppm[0] > axis_ppm[-1]
 
     def height(ppm: float) -> float:
-        j = int(round((float(axis_ppm[0]) - ppm) / step_pt)) if descending else \
-            int(round((ppm - float(axis_ppm[0])) / step_pt))
+        j = round((float(axis_ppm[0]) - ppm) / step_pt) if descending else round((ppm - float(axis_ppm[0])) / step_pt)
         if j < 0 or j >= real.shape[0]:
             return 0.0
-        return max(float(real[max(j - r, 0): j + r + 1].max()), 0.0)
+        return max(float(real[max(j - r, 0) : j + r + 1].max()), 0.0)
 
     offsets = range(-half, half + 1)
     main = [m for wm, m in zip(weights, offsets) if wm >= 0.5 * weights.max()]
@@ -231,23 +258,41 @@ def _suppressed_window(m: Measurement, half_width_ppm: float = 0.25) -> tuple[fl
     return centre - half_width_ppm, centre + half_width_ppm
 
 
-def _locate(m: Measurement, real: np.ndarray, sigma: float, c: _Candidate, frequency_mhz: float | None,
-            tallest: float, suppressed: tuple[float, float] | None) -> tuple[_Found | None, str | None]:
+def _locate(
+    m: Measurement,
+    real: np.ndarray,
+    sigma: float,
+    c: _Candidate,
+    frequency_mhz: float | None,
+    tallest: float,
+    suppressed: tuple[float, float] | None,
+) -> tuple[_Found | None, str | None]:
     """Find candidate ``c``; return (found, None) or (None, why it was not used)."""
     axis = m.axes[0].values
     if c.kind == "solvent" and suppressed and suppressed[0] <= c.expected_ppm <= suppressed[1]:
         return None, f"{c.compound} at {c.expected_ppm} ppm is the suppressed solvent (pulse program)"
-    found = _find(axis, real, c.expected_ppm, c.search_ppm, 20.0, sigma,
-                  local_ppm=_LOCAL_HZ / frequency_mhz if frequency_mhz else 0.05)
+    found = _find(
+        axis,
+        real,
+        c.expected_ppm,
+        c.search_ppm,
+        20.0,
+        sigma,
+        local_ppm=_LOCAL_HZ / frequency_mhz if frequency_mhz else 0.05,
+    )
     if found is None:
         return None, f"no {c.compound} line within {c.search_ppm} ppm of {c.expected_ppm}"
     where = f"{c.compound} candidate at {found.ppm:.4f} ppm"
     if c.kind == "internal_standard" and found.height < MIN_STANDARD_FRACTION * tallest:
-        return None, (f"{where} is {found.height / tallest:.1e} of the tallest line "
-                      f"(< {MIN_STANDARD_FRACTION:g}): an impurity, not an added standard")
+        return None, (
+            f"{where} is {found.height / tallest:.1e} of the tallest line "
+            f"(< {MIN_STANDARD_FRACTION:g}): an impurity, not an added standard"
+        )
     if c.kind == "solvent" and c.lines == 1 and found.share < _MIN_SINGLET_SHARE:
-        return None, (f"{where} is {found.share:.2f} of the lines within {_LOCAL_HZ:g} Hz of it "
-                      f"(< {_MIN_SINGLET_SHARE:g}): a line of a solute multiplet, not the solvent singlet")
+        return None, (
+            f"{where} is {found.share:.2f} of the lines within {_LOCAL_HZ:g} Hz of it "
+            f"(< {_MIN_SINGLET_SHARE:g}): a line of a solute multiplet, not the solvent singlet"
+        )
     if c.lines >= 3 and frequency_mhz:
         centre = multiplet_centre(axis, real, found.ppm, c.lines, c.j_hz / frequency_mhz)
         found = _Found(centre, found.confidence, found.snr, found.dominance, found.height, found.share)
@@ -288,9 +333,7 @@ def reference(
     """
     require_spectrum(m, "nmr.reference")
     if method not in ("auto", "internal_standard", "solvent", "none"):
-        raise ProcessingError(
-            f"nmr.reference: unknown method {method!r}; use auto, internal_standard, solvent or none"
-        )
+        raise ProcessingError(f"nmr.reference: unknown method {method!r}; use auto, internal_standard, solvent or none")
     axis = m.axes[0].values
     if shift_ppm is not None:
         out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + float(shift_ppm))),))
@@ -301,12 +344,12 @@ def reference(
     mhz = acq.spectrometer_frequency_mhz if isinstance(acq, NMRAcquisition) else None
     text = solvent if solvent is not None else (acq.solvent if isinstance(acq, NMRAcquisition) else None)
     key = normalise_solvent(text)
-    decisions: dict = {"method": "none", "solvent": text, "solvent_key": key, "shift_ppm": 0.0,
-                       "confidence": 0.0}
+    decisions: dict = {"method": "none", "solvent": text, "solvent_key": key, "shift_ppm": 0.0, "confidence": 0.0}
     tolerance = None
     if check_vendor:
-        tolerance = (vendor_tolerance_ppm if vendor_tolerance_ppm is not None
-                     else VENDOR_TOLERANCE_PPM.get(nucleus or "", 0.03))
+        tolerance = (
+            vendor_tolerance_ppm if vendor_tolerance_ppm is not None else VENDOR_TOLERANCE_PPM.get(nucleus or "", 0.03)
+        )
         decisions.update(vendor_axis="kept", vendor_tolerance_ppm=tolerance)
     if method == "none":
         return StepOutput(m, decisions=decisions)
@@ -324,40 +367,60 @@ def reference(
             rejected.append(why or "")
             continue
         if found.confidence < min_confidence:
-            rejected.append(f"{c.compound} at {found.ppm:.4f} ppm: confidence {found.confidence:.2f} "
-                            f"< {min_confidence:g}")
+            rejected.append(
+                f"{c.compound} at {found.ppm:.4f} ppm: confidence {found.confidence:.2f} < {min_confidence:g}"
+            )
             continue
         shift = c.expected_ppm - found.ppm
-        decisions.update(method=c.kind, compound=c.compound, expected_ppm=c.expected_ppm,
-                         observed_ppm=round(float(found.ppm), 5), shift_ppm=round(float(shift), 5),
-                         confidence=round(found.confidence, 3))
+        decisions.update(
+            method=c.kind,
+            compound=c.compound,
+            expected_ppm=c.expected_ppm,
+            observed_ppm=round(float(found.ppm), 5),
+            shift_ppm=round(float(shift), 5),
+            confidence=round(found.confidence, 3),
+        )
         if rejected:
             decisions["rejected"] = rejected
         if tolerance is not None:
             decisions["vendor_offset_ppm"] = round(float(-shift), 5)
             if abs(shift) <= tolerance:
-                decisions.update(shift_ppm=0.0, reason=(
-                    f"{c.compound} at {found.ppm:.4f} ppm, within {tolerance:g} ppm of {c.expected_ppm}: "
-                    "vendor reference kept"))
+                decisions.update(
+                    shift_ppm=0.0,
+                    reason=(
+                        f"{c.compound} at {found.ppm:.4f} ppm, within {tolerance:g} ppm of {c.expected_ppm}: "
+                        "vendor reference kept"
+                    ),
+                )
                 return StepOutput(m, decisions=decisions)
-            decisions.update(vendor_axis="re-referenced", reason=(
-                f"{c.compound} at {found.ppm:.4f} ppm, {abs(shift):.3f} ppm from {c.expected_ppm} "
-                f"(> {tolerance:g}): vendor axis off"))
+            decisions.update(
+                vendor_axis="re-referenced",
+                reason=(
+                    f"{c.compound} at {found.ppm:.4f} ppm, {abs(shift):.3f} ppm from {c.expected_ppm} "
+                    f"(> {tolerance:g}): vendor axis off"
+                ),
+            )
         out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + shift)),))
         warnings = []
         if tolerance is not None:
-            warnings.append(f"vendor reference changed by {shift:+.3f} ppm: {c.compound} was at {found.ppm:.3f} "
-                            f"ppm, table {c.expected_ppm} (tolerance {tolerance:g} ppm)")
+            warnings.append(
+                f"vendor reference changed by {shift:+.3f} ppm: {c.compound} was at {found.ppm:.3f} "
+                f"ppm, table {c.expected_ppm} (tolerance {tolerance:g} ppm)"
+            )
         if found.confidence < 0.5:
-            warnings.append(f"referenced to {c.compound} at {found.ppm:.3f} ppm with moderate confidence "
-                            f"{found.confidence:.2f}; check it")
+            warnings.append(
+                f"referenced to {c.compound} at {found.ppm:.3f} ppm with moderate confidence "
+                f"{found.confidence:.2f}; check it"
+            )
         return StepOutput(out, decisions=decisions, warnings=warnings)
     if rejected:
         decisions["rejected"] = rejected
     if tolerance is not None:
         decisions["reason"] = "no reference line found: vendor reference kept"
         return StepOutput(m, decisions=decisions)
-    why = (f"no TMS/DSS line near 0 ppm and no residual signal of {key}" if key else
-           f"no TMS/DSS line near 0 ppm and solvent {text!r} is not in the solvent table")
-    return StepOutput(m, decisions=decisions,
-                      warnings=[f"{why} for {nucleus}: axis left as acquired (unreferenced)"])
+    why = (
+        f"no TMS/DSS line near 0 ppm and no residual signal of {key}"
+        if key
+        else f"no TMS/DSS line near 0 ppm and solvent {text!r} is not in the solvent table"
+    )
+    return StepOutput(m, decisions=decisions, warnings=[f"{why} for {nucleus}: axis left as acquired (unreferenced)"])
