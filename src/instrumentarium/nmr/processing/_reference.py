@@ -4,7 +4,9 @@ Order of preference, as a spectroscopist would do it: for 1H an internal standar
 0 ppm (TMS in organic solvents, DSS/TSP in water) when one is clearly present, else the
 residual solvent signal from :mod:`._solvents`; for 13C the solvent carbon first (TMS is
 often weak), then TMS. The spectrometer's unreferenced axis (lock-based, BF1) is normally
-within a few hundredths of a ppm, so signals are searched near their expected shift only.
+within a few hundredths of a ppm, so signals are searched near their expected shift only
+(TopSpin axes of the dev set with SR = 0: CHCl3 +0.025 ppm (d05), acetone-d5 +0.040 ppm (d04);
+C6D5H in d02, +0.115 ppm, lies outside what the search trusts and is not used).
 The shift applied and the signal used are recorded; nothing is shifted when nothing fits.
 
 What counts as the reference line (the dev set's vendor spectra showed each of these going wrong):
