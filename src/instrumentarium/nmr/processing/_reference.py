@@ -23,9 +23,11 @@ What counts as the reference line (the dev set's vendor spectra showed each of t
   the edge line of the CDCl3 triplet, 0.21 ppm off);
 - the suppressed solvent of a solvent-suppression experiment (presat water) is not a reference.
 
-``vendor_tolerance_ppm`` checks an axis a vendor's software already referenced instead of
-replacing it (processed spectra): the reference line is found as above and the axis is kept
-when the line lies within the tolerance of its table shift (see :data:`VENDOR_TOLERANCE_PPM`).
+``check_vendor=True`` checks an axis a vendor's software already made instead of replacing it
+(processed spectra, TopSpin ``1r``/``1i``): the reference line is found as above and the axis
+is kept when the line lies within ``vendor_tolerance_ppm`` of its table shift (default
+:data:`VENDOR_TOLERANCE_PPM`) or when no reference line is found; otherwise it is re-referenced
+with a warning.
 
 - Gottlieb, Kotlyar & Nudelman, J. Org. Chem. 62, 7512 (1997); Fulmer et al.,
   Organometallics 29, 2176 (2010): residual shifts and their multiplicities.
