@@ -90,7 +90,9 @@ def test_cli_process_writes_nexus_with_real_ppm_spectrum(shared_data: Path, tmp_
     assert [s["step"] for s in d["recipe"]["steps"]][:4] == [
         "nmr.apodize", "nmr.zero_fill", "nmr.fourier_transform", "nmr.group_delay"]
     assert {"p0_deg", "p1_deg", "confidence"} <= set(d["phase"])
-    assert d["reference"]["compound"] in ("TMS", "CDCl3")
+    # d01 has no TMS and its CHCl3 line is not to be told from aspirin's H5 td (see
+    # tests/nmr/processing/test_vendor_processed.py): the referencing says so instead of guessing
+    assert d["reference"]["method"] == "none" and d["reference"]["rejected"], d["reference"]
     with h5py.File(out) as f:
         data = f["entry/data"]
         assert data.attrs["signal"] == "signal"

@@ -4,7 +4,11 @@
 phase (sign-tolerant for edited experiments, solvent region excluded for solvent
 suppression, both from the pulse program), polynomial baseline, referencing. A real processed
 spectrum (vendor export) is only re-phased, and only when its phase is clearly wrong
-(``nmr.rephase_processed``: Hilbert transform, automatic phase, decision recorded).
+(``nmr.rephase_processed``: Hilbert transform, automatic phase, decision recorded). A complex
+processed spectrum (TopSpin ``1r``/``1i``, complex JCAMP-DX) goes through the same phase gate
+with its own imaginary part, and its reference is only checked (``nmr.reference`` with
+``check_vendor``): the vendor's axis is kept unless its reference line is off by more than
+0.03 ppm (1H) / 0.3 ppm (13C).
 
 ``vendor_recipe``: TopSpin's processing from ``procs`` (WDW/LB/GB/SSB, SI, PHC0/PHC1,
 OFFSET/SW_p/SF), or the same parameters from a Bruker JCAMP-DX FID (``$WDW``, ``$PHC0``...).
@@ -55,8 +59,7 @@ def auto_recipe(m: Measurement) -> Recipe:
     if _is_fid(m):
         n = m.shape[0]
         steps += [
-            ("nmr.apodize", {"function": "exponential",
-                             "line_broadening_hz": line_broadening_for(acq.nucleus)}),
+            ("nmr.apodize", {"function": "exponential", "line_broadening_hz": line_broadening_for(acq.nucleus)}),
             ("nmr.zero_fill", {"size": None, "factor": 2 if n <= 16384 else 1}),
             ("nmr.fourier_transform", {"first_point_factor": 0.5}),
             ("nmr.group_delay", {"points": None}),
@@ -65,9 +68,22 @@ def auto_recipe(m: Measurement) -> Recipe:
         # an already processed real spectrum (vendor JCAMP-DX export, TopSpin 1r without 1i):
         # its phase is checked on the Hilbert-rebuilt imaginary part and corrected only when
         # clearly wrong; otherwise it is left exactly as the vendor made it (axis included)
-        return Recipe.of(("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None,
-                                                    "solvent_window_ppm": 0.25}),
-                         name="auto", technique="nmr")
+        return Recipe.of(
+            ("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
+            name="auto",
+            technique="nmr",
+        )
+    else:
+        # an already processed complex spectrum (TopSpin 1r+1i, complex JCAMP-DX export): the
+        # same phase gate with the vendor's own imaginary part (no Hilbert transform; baseline
+        # only after a re-phase), then the vendor's reference checked, changed only when its
+        # reference line is off by more than the nucleus' tolerance (nmr.reference check_vendor)
+        return Recipe.of(
+            ("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
+            ("nmr.reference", {"method": "auto", "check_vendor": True, "vendor_tolerance_ppm": None}),
+            name="auto",
+            technique="nmr",
+        )
     steps += [
         ("nmr.autophase", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
         ("nmr.baseline", {"method": "polynomial", "order": 5}),
@@ -130,8 +146,15 @@ def vendor_recipe(m: Measurement) -> Recipe:
     if wdw not in _WDW:
         raise RecipeError(f"vendor NMR recipe: TopSpin window WDW={wdw} is not supported (0-4 are)")
     steps: list[tuple[str, Mapping[str, Any]]] = [
-        ("nmr.apodize", {"function": _WDW[wdw], "line_broadening_hz": p.get("LB", 0.0),
-                         "gaussian_fraction": p.get("GB") or 0.1, "sine_offset": p.get("SSB", 0.0)}),
+        (
+            "nmr.apodize",
+            {
+                "function": _WDW[wdw],
+                "line_broadening_hz": p.get("LB", 0.0),
+                "gaussian_fraction": p.get("GB") or 0.1,
+                "sine_offset": p.get("SSB", 0.0),
+            },
+        ),
         ("nmr.zero_fill", {"size": int(p["SI"]) if "SI" in p else None, "factor": 1}),
         ("nmr.fourier_transform", {"first_point_factor": 0.5}),
         ("nmr.group_delay", {"points": None}),
@@ -144,8 +167,9 @@ def vendor_recipe(m: Measurement) -> Recipe:
             # TopSpin's SW_p equals SW_h for a full spectrum; Bruker JCAMP FID exports can
             # carry a stale SW_p (dev d15: 2404 Hz for a 12376 Hz acquisition)
             sw = None
-        steps.append(("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": sw,
-                                           "frequency_mhz": p.get("SF")}))
+        steps.append(
+            ("nmr.set_ppm_axis", {"offset_ppm": p["OFFSET"], "spectral_width_hz": sw, "frequency_mhz": p.get("SF")})
+        )
     return Recipe.of(*steps, name="vendor", technique="nmr")
 
 
@@ -187,8 +211,17 @@ def vnmrj_recipe(m: Measurement) -> Recipe:
     lsfid = _procpar_number(pp, inactive, "lsfid")
     if lsfid:
         steps.append(("nmr.left_shift", {"points": int(lsfid)}))
-    weights = {k: _procpar_number(pp, inactive, name) for k, name in
-               (("lb_hz", "lb"), ("gf_s", "gf"), ("gfs_s", "gfs"), ("sb_s", "sb"), ("sbs_s", "sbs"), ("awc", "awc"))}
+    weights = {
+        k: _procpar_number(pp, inactive, name)
+        for k, name in (
+            ("lb_hz", "lb"),
+            ("gf_s", "gf"),
+            ("gfs_s", "gfs"),
+            ("sb_s", "sb"),
+            ("sbs_s", "sbs"),
+            ("awc", "awc"),
+        )
+    }
     steps += [
         ("nmr.vnmrj_weighting", weights),
         ("nmr.zero_fill", {"size": size, "factor": 1}),
@@ -200,6 +233,10 @@ def vnmrj_recipe(m: Measurement) -> Recipe:
     rfl, rfp = _procpar_number(pp, inactive, "rfl"), _procpar_number(pp, inactive, "rfp")
     if sw and reffrq and rfl is not None and rfp is not None:
         # rfl: where the reference line lies, in Hz from the right edge; rfp: its shift in Hz
-        steps.append(("nmr.set_ppm_axis", {"offset_ppm": (rfp - rfl + sw) / reffrq, "spectral_width_hz": sw,
-                                           "frequency_mhz": reffrq}))
+        steps.append(
+            (
+                "nmr.set_ppm_axis",
+                {"offset_ppm": (rfp - rfl + sw) / reffrq, "spectral_width_hz": sw, "frequency_mhz": reffrq},
+            )
+        )
     return Recipe.of(*steps, name="vendor", technique="nmr")

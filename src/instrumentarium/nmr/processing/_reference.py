@@ -4,29 +4,163 @@ Order of preference, as a spectroscopist would do it: for 1H an internal standar
 0 ppm (TMS in organic solvents, DSS/TSP in water) when one is clearly present, else the
 residual solvent signal from :mod:`._solvents`; for 13C the solvent carbon first (TMS is
 often weak), then TMS. The spectrometer's unreferenced axis (lock-based, BF1) is normally
-within a few hundredths of a ppm, so signals are searched near their expected shift only.
+within a few hundredths of a ppm, so signals are searched near their expected shift only
+(TopSpin axes of the dev set with SR = 0: CHCl3 +0.025 ppm (d05), acetone-d5 +0.040 ppm (d04);
+C6D5H in d02, +0.115 ppm, lies outside what the search trusts and is not used).
 The shift applied and the signal used are recorded; nothing is shifted when nothing fits.
+
+What counts as the reference line (the dev set's vendor spectra showed each of these going wrong):
+
+- an internal standard must look added: at least :data:`MIN_STANDARD_FRACTION` of the tallest
+  line (TMS at 0.03 % v/v gives ~2 mM of a 12-proton singlet, a few percent of a typical solute
+  line; dev d01 has no TMS, and a 19-sigma impurity line at 6e-5 of the tallest was taken for it);
+- a solvent whose residual is a singlet (CHCl3, HDO) must stand alone: at least 70 % of the
+  summed prominence of the lines within 20 Hz of it (a solute multiplet's partners lie there).
+  A line inside a multiplet (dev d01: the middle line of aspirin's H5 td, 0.02 ppm from 7.26)
+  is not the solvent;
+- a deuterium-split solvent signal (13C of CDCl3 a 1:1:1 triplet, acetone-d5 a 1:2:3:2:1
+  quintet...) is referenced at the centre of its multiplet, not at its tallest line (dev d15:
+  the edge line of the CDCl3 triplet, 0.21 ppm off);
+- the suppressed solvent of a solvent-suppression experiment (presat water) is not a reference.
+
+``check_vendor=True`` checks an axis a vendor's software already made instead of replacing it
+(processed spectra, TopSpin ``1r``/``1i``): the reference line is found as above and the axis
+is kept when the line lies within ``vendor_tolerance_ppm`` of its table shift (default
+:data:`VENDOR_TOLERANCE_PPM`) or when no reference line is found; otherwise it is re-referenced
+with a warning.
+
+- Gottlieb, Kotlyar & Nudelman, J. Org. Chem. 62, 7512 (1997); Fulmer et al.,
+  Organometallics 29, 2176 (2010): residual shifts and their multiplicities.
+- Harris et al., Pure Appl. Chem. 73, 1795 (2001) (IUPAC): TMS/DSS as the primary references.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal as _signal
 
 from ...model import Axis, Measurement, NMRAcquisition, ProcessingError
 from ...pipeline import StepOutput, step
-from ._autophase import noise_sigma
+from ._autophase import is_solvent_suppressed, noise_sigma
 from ._domain import fresh, require_spectrum
 from ._solvents import SOLVENTS, normalise_solvent
 
-__all__ = ["reference", "find_reference_signal"]
+__all__ = ["reference", "find_reference_signal", "multiplet_centre", "MIN_STANDARD_FRACTION", "VENDOR_TOLERANCE_PPM"]
 
 _AQUEOUS = {"D2O", "H2O+D2O"}
 
+#: smallest height of an internal standard line, as a fraction of the spectrum's tallest line
+MIN_STANDARD_FRACTION = 1e-3
+#: smallest share of a singlet solvent line in the summed prominence of the lines within
+#: :data:`_LOCAL_HZ` of it (a solute multiplet's partner lines lie within ~20 Hz)
+_MIN_SINGLET_SHARE = 0.7
+_LOCAL_HZ = 20.0
+#: how far (ppm) a vendor's reference line may lie from its table shift and still be kept.
+#: Accepted tables differ by up to 0.02 ppm for 1H (CHCl3 7.24-7.27, DMSO-d5 2.49-2.50,
+#: acetone-d5 2.04-2.05) and up to 0.23 ppm for 13C (CDCl3 77.0-77.23), and residual lines move
+#: by ~0.01 ppm (1H) with solute, concentration and temperature (Gottlieb 1997): an axis inside
+#: that spread is as well referenced as any re-referencing could make it. Other nuclei: 0.03 ppm.
+VENDOR_TOLERANCE_PPM = {"1H": 0.03, "13C": 0.3}
+
+# deuterium splitting of the solvent signal: (lines, J_HD or J_CD in Hz); the residual 1H of
+# CDCl3/H2O is a singlet, C6D5H a broad unresolved one. Cambridge Isotope Laboratories, "NMR
+# Solvent Data Chart"; Gottlieb (1997). Lines of 2k+1: coefficients of (1 + x + x^2)^k (spin 1).
+_SPLITTING = {
+    ("CDCl3", "1H"): (1, 0.0),
+    ("D2O", "1H"): (1, 0.0),
+    ("H2O+D2O", "1H"): (1, 0.0),
+    ("C6D6", "1H"): (1, 0.0),
+    ("acetone-d6", "1H"): (5, 2.2),
+    ("DMSO-d6", "1H"): (5, 1.9),
+    ("CD3OD", "1H"): (5, 1.7),
+    ("CD3CN", "1H"): (5, 2.5),
+    ("toluene-d8", "1H"): (5, 2.3),
+    ("CD2Cl2", "1H"): (3, 1.0),
+    ("CDCl3", "13C"): (3, 32.0),
+    ("C6D6", "13C"): (3, 24.3),
+    ("CD2Cl2", "13C"): (5, 27.2),
+    ("acetone-d6", "13C"): (7, 19.4),
+    ("DMSO-d6", "13C"): (7, 21.0),
+    ("CD3OD", "13C"): (7, 21.4),
+    ("CD3CN", "13C"): (7, 21.0),
+    ("THF-d8", "13C"): (5, 22.2),
+    ("toluene-d8", "13C"): (7, 19.0),
+    ("pyridine-d5", "13C"): (3, 27.5),
+}
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A reference line found by :func:`_find`."""
+
+    ppm: float
+    confidence: float
+    snr: float
+    dominance: float
+    height: float  # the line's prominence
+    share: float  # of the summed prominence of the lines within ``local_ppm`` of it
+
+
+def _refine_top(axis_ppm: np.ndarray, real: np.ndarray, i: int) -> float:
+    """Position of maximum ``i`` refined by a parabola through the top three points."""
+    pos = float(axis_ppm[i])
+    if 0 < i < real.shape[0] - 1:
+        y0, y1, y2 = real[i - 1], real[i], real[i + 1]
+        den = y0 - 2 * y1 + y2
+        if den < 0:
+            pos += 0.5 * (y0 - y2) / den * float(axis_ppm[i + 1] - axis_ppm[i])
+    return pos
+
+
+def _find(
+    axis_ppm: np.ndarray,
+    real: np.ndarray,
+    expected_ppm: float,
+    search_ppm: float,
+    min_snr: float,
+    sigma: float,
+    local_ppm: float = 0.05,
+) -> _Found | None:
+    inside = np.flatnonzero(np.abs(axis_ppm - expected_ppm) <= search_ppm)
+    if inside.size < 5:
+        return None
+    a, b = int(inside[0]), int(inside[-1]) + 1
+    seg = real[a:b]
+    peaks, props = _signal.find_peaks(seg, prominence=min_snr * sigma)
+    if peaks.size == 0:
+        return None
+    d = axis_ppm[a + peaks] - expected_ppm
+    w = search_ppm / 3.0
+    # prominences, not heights: a vendor spectrum may sit on a baseline offset (no baseline step)
+    prominence = props["prominences"]
+    score = prominence * np.exp(-((d / w) ** 2))
+    k = int(np.argmax(score))
+    i = a + int(peaks[k])
+    snr = float(prominence[k] / sigma)
+    dominance = float(score[k] / score.sum())
+    near = np.abs(axis_ppm[a + peaks] - axis_ppm[i]) <= local_ppm
+    share = float(prominence[k] / prominence[near].sum())
+    confidence = min(1.0, snr / 200.0) ** 0.5 * dominance * float(np.exp(-((d[k] / w) ** 2) / 4))
+    return _Found(
+        _refine_top(axis_ppm, real, i),
+        float(np.clip(confidence, 0.0, 1.0)),
+        snr,
+        dominance,
+        float(prominence[k]),
+        share,
+    )
+
 
 def find_reference_signal(
-    axis_ppm: np.ndarray, real: np.ndarray, expected_ppm: float, search_ppm: float,
-    *, min_snr: float = 20.0, sigma: float | None = None,
+    axis_ppm: np.ndarray,
+    real: np.ndarray,
+    expected_ppm: float,
+    search_ppm: float,
+    *,
+    min_snr: float = 20.0,
+    sigma: float | None = None,
 ) -> tuple[float, float] | None:
     """Locate the line nearest ``expected_ppm`` (within ``search_ppm``); return (ppm, confidence).
 
@@ -36,50 +170,137 @@ def find_reference_signal(
     the expected shift wins over a bigger one further away. The position is refined by a
     parabola through the top three points. ``sigma``: the noise of ``real`` if already known.
     """
-    inside = np.flatnonzero(np.abs(axis_ppm - expected_ppm) <= search_ppm)
-    if inside.size < 5:
-        return None
-    a, b = int(inside[0]), int(inside[-1]) + 1
-    seg = real[a:b]
-    if sigma is None:
-        sigma = noise_sigma(real)
-    peaks, props = _signal.find_peaks(seg, prominence=min_snr * sigma)
-    if peaks.size == 0:
-        return None
-    d = axis_ppm[a + peaks] - expected_ppm
-    w = search_ppm / 3.0
-    score = seg[peaks] * np.exp(-((d / w) ** 2))
-    k = int(np.argmax(score))
-    i = a + int(peaks[k])
-    pos = float(axis_ppm[i])
-    if 0 < i < real.shape[0] - 1:
-        y0, y1, y2 = real[i - 1], real[i], real[i + 1]
-        den = y0 - 2 * y1 + y2
-        if den < 0:
-            frac = 0.5 * (y0 - y2) / den
-            pos += frac * float(axis_ppm[i + 1] - axis_ppm[i])
-    snr = float(props["prominences"][k] / sigma)
-    dominance = float(score[k] / score.sum())
-    confidence = min(1.0, snr / 200.0) ** 0.5 * dominance * float(np.exp(-((d[k] / w) ** 2) / 4))
-    return pos, float(np.clip(confidence, 0.0, 1.0))
+    found = _find(axis_ppm, real, expected_ppm, search_ppm, min_snr, noise_sigma(real) if sigma is None else sigma)
+    return None if found is None else (found.ppm, found.confidence)
 
 
-def _candidates(nucleus: str | None, solvent_key: str | None) -> list[tuple[str, str, float, float]]:
-    """(method, compound, expected ppm, search half-width ppm) in order of preference."""
+def _spin1_weights(lines: int) -> np.ndarray:
+    w = np.array([1.0])
+    for _ in range((lines - 1) // 2):
+        w = np.convolve(w, [1.0, 1.0, 1.0])
+    return w
+
+
+def multiplet_centre(axis_ppm: np.ndarray, real: np.ndarray, line_ppm: float, lines: int, spacing_ppm: float) -> float:
+    """Centre of the ``lines``-line deuterium multiplet (spacing ``spacing_ppm``) holding ``line_ppm``.
+
+    Each placement of the pattern that puts one of its lines on ``line_ppm`` is scored by the
+    spectrum's heights at the pattern's positions weighted by the spin-1 intensities (1:1:1,
+    1:2:3:2:1, ...); the best placement gives the centre, among those with a line (a quarter of
+    ``line_ppm``'s height) at each of the pattern's main positions. A singlet stays where it is.
+    """
+    if lines < 3 or spacing_ppm <= 0:
+        return line_ppm
+    step_pt = abs(float(axis_ppm[1] - axis_ppm[0]))
+    if spacing_ppm < 3 * step_pt:
+        return line_ppm  # not resolved: the tallest line is the centre
+    half = (lines - 1) // 2
+    weights = _spin1_weights(lines)
+    r = max(int(0.25 * spacing_ppm / step_pt), 1)
+    descending = axis_ppm[0] > axis_ppm[-1]
+
+    def height(ppm: float) -> float:
+        j = round((float(axis_ppm[0]) - ppm) / step_pt) if descending else round((ppm - float(axis_ppm[0])) / step_pt)
+        if j < 0 or j >= real.shape[0]:
+            return 0.0
+        return max(float(real[max(j - r, 0) : j + r + 1].max()), 0.0)
+
+    offsets = range(-half, half + 1)
+    main = [m for wm, m in zip(weights, offsets) if wm >= 0.5 * weights.max()]
+    floor = 0.25 * height(line_ppm)
+
+    def score(c: float) -> float:
+        return sum(wm * height(c + m * spacing_ppm) for wm, m in zip(weights, offsets))
+
+    # another placement must put a line on each of the pattern's main positions (a singlet
+    # scores about alike everywhere for a 1:1:1 triplet, up to noise) and score better
+    best, centre = score(line_ppm), line_ppm
+    for k in offsets:
+        c = line_ppm - k * spacing_ppm
+        if k and all(height(c + m * spacing_ppm) >= floor for m in main):
+            s = score(c)
+            if s > best:
+                best, centre = s, c
+    return centre
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    kind: str  # "internal_standard" or "solvent"
+    compound: str
+    expected_ppm: float
+    search_ppm: float
+    lines: int = 1
+    j_hz: float = 0.0
+
+
+def _candidates(nucleus: str | None, solvent_key: str | None) -> list[_Candidate]:
+    """Reference candidates in order of preference."""
     standard = []
     if nucleus == "1H":
-        name = "DSS" if solvent_key in _AQUEOUS else "TMS"
-        standard.append(("internal_standard", name, 0.0, 0.2))
+        standard.append(_Candidate("internal_standard", "DSS" if solvent_key in _AQUEOUS else "TMS", 0.0, 0.2))
     elif nucleus == "13C":
-        standard.append(("internal_standard", "TMS", 0.0, 1.0))
+        standard.append(_Candidate("internal_standard", "TMS", 0.0, 1.0))
     residual = []
     if solvent_key is not None:
         sv = SOLVENTS[solvent_key]
+        lines, j = _SPLITTING.get((sv.key, nucleus or ""), (0, 0.0))
         if nucleus == "1H" and sv.residual_1h_ppm is not None:
-            residual.append(("solvent", sv.key, sv.residual_1h_ppm, 0.15))
+            residual.append(_Candidate("solvent", sv.key, sv.residual_1h_ppm, 0.15, lines, j))
         elif nucleus == "13C" and sv.carbon_13c_ppm is not None:
-            residual.append(("solvent", sv.key, sv.carbon_13c_ppm, 1.5))
+            residual.append(_Candidate("solvent", sv.key, sv.carbon_13c_ppm, 1.5, lines, j))
     return residual + standard if nucleus == "13C" else standard + residual
+
+
+def _suppressed_window(m: Measurement, half_width_ppm: float = 0.25) -> tuple[float, float] | None:
+    """The ppm range of the solvent line a solvent-suppression experiment saturated (the carrier)."""
+    acq = m.acquisition
+    if not isinstance(acq, NMRAcquisition) or not is_solvent_suppressed(acq.pulse_program):
+        return None
+    axis = m.axes[0].values
+    centre = float(axis[0] + axis[-1]) / 2.0
+    return centre - half_width_ppm, centre + half_width_ppm
+
+
+def _locate(
+    m: Measurement,
+    real: np.ndarray,
+    sigma: float,
+    c: _Candidate,
+    frequency_mhz: float | None,
+    tallest: float,
+    suppressed: tuple[float, float] | None,
+) -> tuple[_Found | None, str | None]:
+    """Find candidate ``c``; return (found, None) or (None, why it was not used)."""
+    axis = m.axes[0].values
+    if c.kind == "solvent" and suppressed and suppressed[0] <= c.expected_ppm <= suppressed[1]:
+        return None, f"{c.compound} at {c.expected_ppm} ppm is the suppressed solvent (pulse program)"
+    found = _find(
+        axis,
+        real,
+        c.expected_ppm,
+        c.search_ppm,
+        20.0,
+        sigma,
+        local_ppm=_LOCAL_HZ / frequency_mhz if frequency_mhz else 0.05,
+    )
+    if found is None:
+        return None, f"no {c.compound} line within {c.search_ppm} ppm of {c.expected_ppm}"
+    where = f"{c.compound} candidate at {found.ppm:.4f} ppm"
+    if c.kind == "internal_standard" and found.height < MIN_STANDARD_FRACTION * tallest:
+        return None, (
+            f"{where} is {found.height / tallest:.1e} of the tallest line "
+            f"(< {MIN_STANDARD_FRACTION:g}): an impurity, not an added standard"
+        )
+    if c.kind == "solvent" and c.lines == 1 and found.share < _MIN_SINGLET_SHARE:
+        return None, (
+            f"{where} is {found.share:.2f} of the lines within {_LOCAL_HZ:g} Hz of it "
+            f"(< {_MIN_SINGLET_SHARE:g}): a line of a solute multiplet, not the solvent singlet"
+        )
+    if c.lines >= 3 and frequency_mhz:
+        centre = multiplet_centre(axis, real, found.ppm, c.lines, c.j_hz / frequency_mhz)
+        found = _Found(centre, found.confidence, found.snr, found.dominance, found.height, found.share)
+    return found, None
 
 
 @step("nmr.reference", technique="nmr")
@@ -90,6 +311,8 @@ def reference(
     shift_ppm: float | None = None,
     solvent: str | None = None,
     min_confidence: float = 0.2,
+    vendor_tolerance_ppm: float | None = None,
+    check_vendor: bool = False,
 ) -> StepOutput:
     """Reference the ppm axis; record the signal used and the shift applied.
 
@@ -104,12 +327,17 @@ def reference(
         Solvent name overriding the acquisition's (free text, normalised).
     min_confidence
         A candidate signal found with less confidence is not used (the next one is tried).
+    check_vendor
+        The axis is a vendor's (a processed spectrum): keep it unless its reference line lies
+        more than ``vendor_tolerance_ppm`` from the table shift; when no reference line is
+        found, keep it without a warning. A changed axis gives a warning.
+    vendor_tolerance_ppm
+        The tolerance (ppm) for ``check_vendor``; None: :data:`VENDOR_TOLERANCE_PPM` for the
+        nucleus (0.03 ppm 1H, 0.3 ppm 13C, see there why).
     """
     require_spectrum(m, "nmr.reference")
     if method not in ("auto", "internal_standard", "solvent", "none"):
-        raise ProcessingError(
-            f"nmr.reference: unknown method {method!r}; use auto, internal_standard, solvent or none"
-        )
+        raise ProcessingError(f"nmr.reference: unknown method {method!r}; use auto, internal_standard, solvent or none")
     axis = m.axes[0].values
     if shift_ppm is not None:
         out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + float(shift_ppm))),))
@@ -117,35 +345,86 @@ def reference(
         return StepOutput(out, decisions=decisions)
     acq = m.acquisition
     nucleus = acq.nucleus if isinstance(acq, NMRAcquisition) else None
+    mhz = acq.spectrometer_frequency_mhz if isinstance(acq, NMRAcquisition) else None
     text = solvent if solvent is not None else (acq.solvent if isinstance(acq, NMRAcquisition) else None)
     key = normalise_solvent(text)
-    decisions: dict = {"method": "none", "solvent": text, "solvent_key": key, "shift_ppm": 0.0,
-                       "confidence": 0.0}
+    decisions: dict = {"method": "none", "solvent": text, "solvent_key": key, "shift_ppm": 0.0, "confidence": 0.0}
+    tolerance = None
+    if check_vendor:
+        tolerance = (
+            vendor_tolerance_ppm if vendor_tolerance_ppm is not None else VENDOR_TOLERANCE_PPM.get(nucleus or "", 0.03)
+        )
+        decisions.update(vendor_axis="kept", vendor_tolerance_ppm=tolerance)
     if method == "none":
         return StepOutput(m, decisions=decisions)
     real = np.asarray(m.signal.real, dtype=float)
-    sigma = None
-    for kind, compound, expected, search in _candidates(nucleus, key):
-        if method != "auto" and kind != method:
+    sigma = noise_sigma(real)
+    # the tallest line above the spectrum's typical level (a vendor spectrum may be offset)
+    tallest = float(real.max() - np.median(real)) if real.size else 0.0
+    suppressed = _suppressed_window(m)
+    rejected: list[str] = []
+    for c in _candidates(nucleus, key):
+        if method != "auto" and c.kind != method:
             continue
-        if sigma is None:
-            sigma = noise_sigma(real)
-        found = find_reference_signal(axis, real, expected, search, sigma=sigma)
+        found, why = _locate(m, real, sigma, c, mhz, tallest, suppressed)
         if found is None:
+            rejected.append(why or "")
             continue
-        observed, confidence = found
-        if confidence < min_confidence:
+        if found.confidence < min_confidence:
+            rejected.append(
+                f"{c.compound} at {found.ppm:.4f} ppm: confidence {found.confidence:.2f} < {min_confidence:g}"
+            )
             continue
-        shift = expected - observed
+        shift = c.expected_ppm - found.ppm
+        decisions.update(
+            method=c.kind,
+            compound=c.compound,
+            expected_ppm=c.expected_ppm,
+            observed_ppm=round(float(found.ppm), 5),
+            shift_ppm=round(float(shift), 5),
+            confidence=round(found.confidence, 3),
+        )
+        if rejected:
+            decisions["rejected"] = rejected
+        if tolerance is not None:
+            decisions["vendor_offset_ppm"] = round(float(-shift), 5)
+            if abs(shift) <= tolerance:
+                decisions.update(
+                    shift_ppm=0.0,
+                    reason=(
+                        f"{c.compound} at {found.ppm:.4f} ppm, within {tolerance:g} ppm of {c.expected_ppm}: "
+                        "vendor reference kept"
+                    ),
+                )
+                return StepOutput(m, decisions=decisions)
+            decisions.update(
+                vendor_axis="re-referenced",
+                reason=(
+                    f"{c.compound} at {found.ppm:.4f} ppm, {abs(shift):.3f} ppm from {c.expected_ppm} "
+                    f"(> {tolerance:g}): vendor axis off"
+                ),
+            )
         out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + shift)),))
-        decisions.update(method=kind, compound=compound, expected_ppm=expected,
-                         observed_ppm=round(float(observed), 5), shift_ppm=round(float(shift), 5),
-                         confidence=round(confidence, 3))
-        warnings = [] if confidence >= 0.5 else [
-            f"referenced to {compound} at {observed:.3f} ppm with moderate confidence "
-            f"{confidence:.2f}; check it"]
+        warnings = []
+        if tolerance is not None:
+            warnings.append(
+                f"vendor reference changed by {shift:+.3f} ppm: {c.compound} was at {found.ppm:.3f} "
+                f"ppm, table {c.expected_ppm} (tolerance {tolerance:g} ppm)"
+            )
+        if found.confidence < 0.5:
+            warnings.append(
+                f"referenced to {c.compound} at {found.ppm:.3f} ppm with moderate confidence "
+                f"{found.confidence:.2f}; check it"
+            )
         return StepOutput(out, decisions=decisions, warnings=warnings)
-    why = (f"no TMS/DSS line near 0 ppm and no residual signal of {key}" if key else
-           f"no TMS/DSS line near 0 ppm and solvent {text!r} is not in the solvent table")
-    return StepOutput(m, decisions=decisions,
-                      warnings=[f"{why} for {nucleus}: axis left as acquired (unreferenced)"])
+    if rejected:
+        decisions["rejected"] = rejected
+    if tolerance is not None:
+        decisions["reason"] = "no reference line found: vendor reference kept"
+        return StepOutput(m, decisions=decisions)
+    why = (
+        f"no TMS/DSS line near 0 ppm and no residual signal of {key}"
+        if key
+        else f"no TMS/DSS line near 0 ppm and solvent {text!r} is not in the solvent table"
+    )
+    return StepOutput(m, decisions=decisions, warnings=[f"{why} for {nucleus}: axis left as acquired (unreferenced)"])
