@@ -133,9 +133,10 @@ def rephase_processed(
     p1_limit_deg: float = 360.0,
     baseline_order: int | None = 5,
 ) -> StepOutput:
-    """Re-phase a real processed spectrum when its vendor phase is clearly wrong.
+    """Re-phase a processed vendor spectrum when its phase is clearly wrong.
 
-    The imaginary part is rebuilt (:func:`hilbert_spectrum`), the phase estimated as
+    A real spectrum's imaginary part is rebuilt (:func:`hilbert_spectrum`); a complex one
+    (TopSpin 1r + 1i, complex JCAMP-DX) keeps the vendor's own. The phase is estimated as
     ``nmr.autophase`` does (:func:`~instrumentarium.nmr.processing.estimate_phase`: regional
     circular fit, line fits, entropy refinement), and the correction applied only when
 
