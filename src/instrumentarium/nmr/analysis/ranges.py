@@ -1,8 +1,9 @@
 """Ranges (groups of lines), their integrals, and the normalisation to proton counts.
 
 Lines closer than ``gap_hz`` are one range, as NMRium's auto-ranges clusters peaks
-(16 Hz by default). A range spans its outer lines plus a margin of several linewidths,
-never past the midpoint to the next range; its integral is the sum of the
+(16 Hz by default). A range spans all its lines' apexes plus a margin of several
+linewidths; where two ranges' margins collide they are cut at the lowest point of the
+spectrum between them (:func:`range_limits`), never past a line; its integral is the sum of the
 baseline-corrected spectrum over it (rectangle rule, signal units x ppm), as TopSpin and
 MestReNova integrate. Proton counts come from a reference range with a known count, from
 the molecule's total H count, or, by default, from the unit that makes the compound
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_lines", "integrate", "proton_unit", "fraction_inside"]
+__all__ = ["group_lines", "integrate", "proton_unit", "fraction_inside", "range_limits", "split_at_valleys"]
 
 
 def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: float = 16.0) -> list[list[int]]:
@@ -31,6 +32,79 @@ def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: floa
         else:
             groups.append([i])
     return groups
+
+
+def range_limits(
+    groups: list[list[int]],
+    apex: np.ndarray,
+    reach: np.ndarray,
+    y: np.ndarray,
+    *,
+    tol: float = 0.0,
+) -> list[tuple[float, float]]:
+    """Return ``(lo, hi)`` point limits of each range: its lines plus their reach, cut at valleys.
+
+    Each range wants ``[min(apex - reach), max(apex + reach)]`` over its lines. Where two
+    neighbours' wishes collide, the cut is the lowest point of ``y`` between the last apex of
+    the one and the first apex of the other (the valley, where MestReNova's published
+    ranges are cut), and each side keeps at most its own wish. The limits therefore hold
+    every apex of their range and none of another's, and are never reversed, when the
+    ranges' lines do not interleave (each group a contiguous run of apexes); where they do,
+    the later range's first apex is moved past the earlier one's last, so limits stay
+    ordered.
+
+    Parameters
+    ----------
+    groups
+        Line indices of each range; the ranges are taken in the order of their first apex.
+    apex
+        Apex of every line, in (fractional) points of ``y``, increasing index = decreasing ppm.
+    reach
+        How far past its apex each line wants its range to extend, in points (a margin of a
+        few linewidths for the range's main lines, less for small lines at its edges).
+    y
+        The baseline-corrected spectrum.
+    tol
+        Points no more than ``tol`` above the valley's lowest point are as low as it (noise):
+        among them the one nearest the middle of the collision is taken, so a cut over
+        flat baseline falls midway, as between two wishes that merely touch.
+
+    Returns
+    -------
+    list of (lo, hi)
+        In the order of ``groups``; ``lo <= hi`` always.
+    """
+    n = len(y)
+    order = sorted(range(len(groups)), key=lambda i: float(np.min(apex[groups[i]])))
+    core = {i: [float(np.min(apex[groups[i]])), float(np.max(apex[groups[i]]))] for i in order}
+    want = {
+        i: [float(np.min(apex[groups[i]] - reach[groups[i]])), float(np.max(apex[groups[i]] + reach[groups[i]]))]
+        for i in order
+    }
+    for i in order:
+        want[i] = [max(want[i][0], 0.0), min(want[i][1], n - 1.0)]
+    for a, b in zip(order, order[1:]):
+        last, first = core[a][1], core[b][0]
+        if want[a][1] <= want[b][0]:
+            continue  # the margins do not meet: nothing to cut
+        if first <= last:  # interleaved lines: no valley between, cut between the two apexes
+            cut = 0.5 * (last + first)
+        else:
+            i0, i1 = int(np.floor(last)) + 1, int(np.ceil(first)) - 1
+            if i1 < i0:  # apexes less than a point apart
+                cut = 0.5 * (last + first)
+            else:
+                seg = y[i0 : i1 + 1]
+                low = np.flatnonzero(seg <= float(np.min(seg)) + tol) + i0
+                mid = 0.5 * (max(want[b][0], last) + min(want[a][1], first))
+                cut = float(low[np.argmin(np.abs(low - mid))])
+        want[a][1] = min(want[a][1], cut)
+        want[b][0] = max(want[b][0], cut)
+    out = []
+    for i in range(len(groups)):
+        lo, hi = want[i]
+        out.append((lo, max(lo, hi)))
+    return out
 
 
 def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> float:
