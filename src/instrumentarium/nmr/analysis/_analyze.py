@@ -13,7 +13,15 @@ from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
-from .ranges import fraction_inside, group_lines, integrate, proton_unit, range_limits, split_at_valleys
+from .ranges import (
+    fraction_inside,
+    group_lines,
+    integrate,
+    merge_interleaved,
+    proton_unit,
+    range_limits,
+    split_at_valleys,
+)
 from .treefit import select_tree
 from .treepair import two_overlapping
 
@@ -253,7 +261,7 @@ def analyze(
     # and neighbours); colliding margins are cut at the valley between (ranges.range_limits)
     apex_pt = np.array([ln.apex if np.isfinite(ln.apex) else ln.position for ln in lines])
     reach = np.array([max(2.0, 2.0 * ln.fwhm) for ln in lines])
-    groups.sort(key=lambda g: float(np.min(apex_pt[g])))
+    groups = merge_interleaved(groups, apex_pt)
     majors = []
     for g in groups:
         hmax = max(apex_h[k] for k in g)
@@ -303,8 +311,13 @@ def analyze(
         ):  # whole-lineshape tree fit (treefit.py) of the compound's ranges, not of traces
             i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
             fitm = select_tree(
-                ppm[i0:i1] * mhz, y0[i0:i1], hz[sig], apex_h[sig], fitm,
-                fwhm_hz=float(np.median(widths[g])), tol_hz=gtol,
+                ppm[i0:i1] * mhz,
+                y0[i0:i1],
+                hz[sig],
+                apex_h[sig],
+                fitm,
+                fwhm_hz=float(np.median(widths[g])),
+                tol_hz=gtol,
             )
         elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))

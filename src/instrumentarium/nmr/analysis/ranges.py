@@ -12,9 +12,19 @@ integrals closest to whole numbers.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-__all__ = ["group_lines", "integrate", "proton_unit", "fraction_inside", "range_limits", "split_at_valleys"]
+__all__ = [
+    "fraction_inside",
+    "group_lines",
+    "integrate",
+    "merge_interleaved",
+    "proton_unit",
+    "range_limits",
+    "split_at_valleys",
+]
 
 
 def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: float = 16.0) -> list[list[int]]:
@@ -34,6 +44,22 @@ def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: floa
     return groups
 
 
+def merge_interleaved(groups: list[list[int]], apex: np.ndarray) -> list[list[int]]:
+    """Return the groups in order of their first apex, those whose apexes interleave merged.
+
+    Groups are formed on fitted positions; where two overlapped lines' apexes come in the
+    other order, two groups can interleave, and no limit between them could hold each
+    one's lines: they are one range.
+    """
+    out: list[list[int]] = []
+    for g in sorted(groups, key=lambda g: float(np.min(apex[g]))):
+        if out and float(np.min(apex[g])) <= float(np.max(apex[out[-1]])):
+            out[-1] = sorted(out[-1] + list(g), key=lambda k: apex[k])
+        else:
+            out.append(list(g))
+    return out
+
+
 def range_limits(
     groups: list[list[int]],
     apex: np.ndarray,
@@ -47,11 +73,13 @@ def range_limits(
     Each range wants ``[min(apex - reach), max(apex + reach)]`` over its lines. Where two
     neighbours' wishes collide, the cut is the lowest point of ``y`` between the last apex of
     the one and the first apex of the other (the valley, where MestReNova's published
-    ranges are cut), and each side keeps at most its own wish. The limits therefore hold
+    ranges are cut), and both ranges end there: the one whose margin stops short of the
+    valley is stretched to it, so nothing between two touching ranges is left out, and
+    the cut never passes a line of either. The limits therefore hold
     every apex of their range and none of another's, and are never reversed, when the
-    ranges' lines do not interleave (each group a contiguous run of apexes); where they do,
-    the later range's first apex is moved past the earlier one's last, so limits stay
-    ordered.
+    ranges' lines do not interleave (each group a contiguous run of apexes, see
+    :func:`merge_interleaved`); where they do, the cut falls midway between the two apexes
+    and the limits are still never reversed.
 
     Parameters
     ----------
@@ -83,7 +111,7 @@ def range_limits(
     }
     for i in order:
         want[i] = [max(want[i][0], 0.0), min(want[i][1], n - 1.0)]
-    for a, b in zip(order, order[1:]):
+    for a, b in itertools.pairwise(order):
         last, first = core[a][1], core[b][0]
         if want[a][1] <= want[b][0]:
             continue  # the margins do not meet: nothing to cut
@@ -98,8 +126,7 @@ def range_limits(
                 low = np.flatnonzero(seg <= float(np.min(seg)) + tol) + i0
                 mid = 0.5 * (max(want[b][0], last) + min(want[a][1], first))
                 cut = float(low[np.argmin(np.abs(low - mid))])
-        want[a][1] = min(want[a][1], cut)
-        want[b][0] = max(want[b][0], cut)
+        want[a][1] = want[b][0] = cut
     out = []
     for i in range(len(groups)):
         lo, hi = want[i]
@@ -121,8 +148,7 @@ def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> floa
     return total * abs(ppm_per_point)
 
 
-def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2,
-                min_agreement: float = 0.85) -> float:
+def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2, min_agreement: float = 0.85) -> float:
     """Return the integral of one proton, chosen so the integrals are nearly whole numbers.
 
     The candidates are each integral divided by 1..``max_h``, tried from the largest; the
@@ -148,8 +174,13 @@ def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2
         if ok.all():
             return partial if partial is not None and n.min() >= 2 else u
         w = 1.0 / np.maximum(n, 1.0)
-        if partial is None and a.size >= 4 and np.all(ok | (r >= 1.75)) and np.any(ok & (n == 1)) \
-                and float(w[ok].sum() / w.sum()) >= min_agreement:
+        if (
+            partial is None
+            and a.size >= 4
+            and np.all(ok | (r >= 1.75))
+            and np.any(ok & (n == 1))
+            and float(w[ok].sum() / w.sum()) >= min_agreement
+        ):
             partial = u
         err = float(np.mean((r - n) ** 2))
         if err < best_err - 1e-3:
