@@ -268,7 +268,8 @@ def analyze(
         major = [k for k in g if apex_h[k] >= 0.03 * hmax]
         reach[major] = max(4.0 * float(np.max(widths[major])), 2.0 * hz_pp) / hz_pp
         majors.append(major)
-    bounds = range_limits(groups, apex_pt, reach, y0, tol=2.0 * noise)
+    smooth = int(0.25 * float(np.median(widths)) / hz_pp) if len(widths) else 1
+    bounds = range_limits(groups, apex_pt, reach, y0, noise=noise, smooth_points=smooth)
     # the lineshape fits look at the main lines (within the range): the humps and traces
     # at a range's edges are no part of its coupling pattern
     windows = [

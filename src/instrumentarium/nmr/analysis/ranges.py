@@ -66,7 +66,8 @@ def range_limits(
     reach: np.ndarray,
     y: np.ndarray,
     *,
-    tol: float = 0.0,
+    noise: float = 0.0,
+    smooth_points: int = 1,
 ) -> list[tuple[float, float]]:
     """Return ``(lo, hi)`` point limits of each range: its lines plus their reach, cut at valleys.
 
@@ -92,10 +93,14 @@ def range_limits(
         few linewidths for the range's main lines, less for small lines at its edges).
     y
         The baseline-corrected spectrum.
-    tol
-        Points no more than ``tol`` above the valley's lowest point are as low as it (noise):
-        among them the one nearest the middle of the collision is taken, so a cut over
-        flat baseline falls midway, as between two wishes that merely touch.
+    noise
+        Noise standard deviation of ``y``. The valley is looked for on ``y`` smoothed over
+        ``smooth_points`` (a moving average); points less than two noise deviations of the
+        smoothed spectrum above its lowest point are as low as it, and among them the one
+        nearest the middle of the collision is taken, so a cut over flat baseline falls
+        midway, and one in a shallow valley does not wander with the noise.
+    smooth_points
+        Width of the moving average, in points (a fraction of a linewidth).
 
     Returns
     -------
@@ -103,6 +108,9 @@ def range_limits(
         In the order of ``groups``; ``lo <= hi`` always.
     """
     n = len(y)
+    w = max(1, int(smooth_points))
+    ys = np.convolve(y, np.ones(w) / w, mode="same") if w > 1 else np.asarray(y)
+    tol = 2.0 * noise / np.sqrt(w)
     order = sorted(range(len(groups)), key=lambda i: float(np.min(apex[groups[i]])))
     core = {i: [float(np.min(apex[groups[i]])), float(np.max(apex[groups[i]]))] for i in order}
     want = {
@@ -122,7 +130,7 @@ def range_limits(
             if i1 < i0:  # apexes less than a point apart
                 cut = 0.5 * (last + first)
             else:
-                seg = y[i0 : i1 + 1]
+                seg = ys[i0 : i1 + 1]
                 low = np.flatnonzero(seg <= float(np.min(seg)) + tol) + i0
                 mid = 0.5 * (max(want[b][0], last) + min(want[a][1], first))
                 cut = float(low[np.argmin(np.abs(low - mid))])
