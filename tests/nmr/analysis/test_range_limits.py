@@ -69,7 +69,7 @@ def test_flat_baseline_between_is_cut_midway() -> None:
 
 def test_interleaved_groups_are_merged() -> None:
     apex = np.array([10.0, 12.0, 11.0, 30.0])
-    assert merge_interleaved([[3], [0, 1], [2]], apex) == [[0, 2, 1], [3]]
+    assert merge_interleaved([[3], [0, 1], [2]], apex) == [[0, 1, 2], [3]]
     assert merge_interleaved([[1], [0]], np.array([1.0, 5.0])) == [[0], [1]]  # ordered, kept apart
 
 

@@ -54,7 +54,7 @@ def merge_interleaved(groups: list[list[int]], apex: np.ndarray) -> list[list[in
     out: list[list[int]] = []
     for g in sorted(groups, key=lambda g: float(np.min(apex[g]))):
         if out and float(np.min(apex[g])) <= float(np.max(apex[out[-1]])):
-            out[-1] = sorted(out[-1] + list(g), key=lambda k: apex[k])
+            out[-1] = sorted(out[-1] + list(g))  # line order, as the other groups
         else:
             out.append(list(g))
     return out
