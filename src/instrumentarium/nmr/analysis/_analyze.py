@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,7 +13,15 @@ from .journal import journal_report
 from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
-from .ranges import fraction_inside, group_lines, integrate, proton_unit, split_at_valleys
+from .ranges import (
+    fraction_inside,
+    group_lines,
+    integrate,
+    merge_interleaved,
+    proton_unit,
+    range_limits,
+    split_at_valleys,
+)
 from .treefit import select_tree
 from .treepair import two_overlapping
 
@@ -249,25 +256,33 @@ def analyze(
             return fit and two_overlapping(hz[sig], apex_h[sig], tol_hz=gt)
 
         groups = split_at_valleys(groups, pos, y0, _explained)
-    bounds = []
+    # limits: every line's apex plus a margin of a few widths of the range's real lines
+    # (small humps and traces at its edges get less, they would stretch it over baseline
+    # and neighbours); colliding margins are cut at the valley between (ranges.range_limits)
+    apex_pt = np.array([ln.apex if np.isfinite(ln.apex) else ln.position for ln in lines])
+    reach = np.array([max(2.0, 2.0 * ln.fwhm) for ln in lines])
+    groups = merge_interleaved(groups, apex_pt)
+    majors = []
     for g in groups:
-        # limits from the range's real lines: small humps and traces at its edges would
-        # otherwise stretch it over baseline and neighbours
         hmax = max(apex_h[k] for k in g)
         major = [k for k in g if apex_h[k] >= 0.03 * hmax]
-        margin = max(4.0 * float(np.max(widths[major])), 2.0 * hz_pp) / hz_pp
-        bounds.append([float(np.min(pos[major])) - margin, float(np.max(pos[major])) + margin])
-    for a, b in itertools.pairwise(bounds):  # never overlap the neighbour
-        if a[1] > b[0]:
-            mid = 0.5 * (a[1] + b[0])
-            a[1], b[0] = mid, mid
+        reach[major] = max(4.0 * float(np.max(widths[major])), 2.0 * hz_pp) / hz_pp
+        majors.append(major)
+    smooth = int(0.25 * float(np.median(widths)) / hz_pp) if len(widths) else 1
+    bounds = range_limits(groups, apex_pt, reach, y0, noise=noise, smooth_points=smooth)
+    # the lineshape fits look at the main lines (within the range): the humps and traces
+    # at a range's edges are no part of its coupling pattern
+    windows = [
+        (max(lo, float(np.min(apex_pt[mj] - reach[mj]))), min(hi, float(np.max(apex_pt[mj] + reach[mj]))))
+        for mj, (lo, hi) in zip(majors, bounds)
+    ]
     med_w = float(np.median(widths)) if len(widths) else 1.0
     tol = tol_hz if tol_hz is not None else max(0.4, 0.25 * med_w)
 
     raw = []
     comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
     top_h = float(np.max(apex_h[comp_lines])) if comp_lines else 0.0
-    for g, (lo, hi) in zip(groups, bounds):
+    for g, (lo, hi), (f0, f1) in zip(groups, bounds, windows):
         integral = integrate(y0, lo, hi, ppp)
         if fit:
             # tails: add our lines' area beyond the limits, remove the neighbours' inside
@@ -295,13 +310,18 @@ def analyze(
             and "compound" in kinds
             and float(np.max(apex_h[g])) >= max(30.0 * noise, 0.01 * top_h)
         ):  # whole-lineshape tree fit (treefit.py) of the compound's ranges, not of traces
-            i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
+            i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
             fitm = select_tree(
-                ppm[i0:i1] * mhz, y0[i0:i1], hz[sig], apex_h[sig], fitm,
-                fwhm_hz=float(np.median(widths[g])), tol_hz=gtol,
+                ppm[i0:i1] * mhz,
+                y0[i0:i1],
+                hz[sig],
+                apex_h[sig],
+                fitm,
+                fwhm_hz=float(np.median(widths[g])),
+                tol_hz=gtol,
             )
         elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
-            i0, i1 = int(max(0, np.floor(lo))), int(min(len(y0), np.ceil(hi) + 1))
+            i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
         if len(g) == 1 and peaks[g[0]].width_hz > max(3.0 * med_w, 5.0):
             fitm = fitm and type(fitm)("br s", (), (), fitm.center_hz, 0.0)

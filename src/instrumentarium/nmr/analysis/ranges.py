@@ -1,8 +1,9 @@
 """Ranges (groups of lines), their integrals, and the normalisation to proton counts.
 
 Lines closer than ``gap_hz`` are one range, as NMRium's auto-ranges clusters peaks
-(16 Hz by default). A range spans its outer lines plus a margin of several linewidths,
-never past the midpoint to the next range; its integral is the sum of the
+(16 Hz by default). A range spans all its lines' apexes plus a margin of several
+linewidths; where two ranges' margins collide they are cut at the lowest point of the
+spectrum between them (:func:`range_limits`), never past a line; its integral is the sum of the
 baseline-corrected spectrum over it (rectangle rule, signal units x ppm), as TopSpin and
 MestReNova integrate. Proton counts come from a reference range with a known count, from
 the molecule's total H count, or, by default, from the unit that makes the compound
@@ -11,9 +12,19 @@ integrals closest to whole numbers.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-__all__ = ["group_lines", "integrate", "proton_unit", "fraction_inside"]
+__all__ = [
+    "fraction_inside",
+    "group_lines",
+    "integrate",
+    "merge_interleaved",
+    "proton_unit",
+    "range_limits",
+    "split_at_valleys",
+]
 
 
 def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: float = 16.0) -> list[list[int]]:
@@ -33,6 +44,104 @@ def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: floa
     return groups
 
 
+def merge_interleaved(groups: list[list[int]], apex: np.ndarray) -> list[list[int]]:
+    """Return the groups in order of their first apex, those whose apexes interleave merged.
+
+    Groups are formed on fitted positions; where two overlapped lines' apexes come in the
+    other order, two groups can interleave, and no limit between them could hold each
+    one's lines: they are one range.
+    """
+    out: list[list[int]] = []
+    for g in sorted(groups, key=lambda g: float(np.min(apex[g]))):
+        if out and float(np.min(apex[g])) <= float(np.max(apex[out[-1]])):
+            out[-1] = sorted(out[-1] + list(g))  # line order, as the other groups
+        else:
+            out.append(list(g))
+    return out
+
+
+def range_limits(
+    groups: list[list[int]],
+    apex: np.ndarray,
+    reach: np.ndarray,
+    y: np.ndarray,
+    *,
+    noise: float = 0.0,
+    smooth_points: int = 1,
+) -> list[tuple[float, float]]:
+    """Return ``(lo, hi)`` point limits of each range: its lines plus their reach, cut at valleys.
+
+    Each range wants ``[min(apex - reach), max(apex + reach)]`` over its lines. Where two
+    neighbours' wishes collide, the cut is the lowest point of ``y`` between the last apex of
+    the one and the first apex of the other (the valley, where MestReNova's published
+    ranges are cut), and both ranges end there: the one whose margin stops short of the
+    valley is stretched to it, so nothing between two touching ranges is left out, and
+    the cut never passes a line of either. The limits therefore hold
+    every apex of their range and none of another's, and are never reversed, when the
+    ranges' lines do not interleave (each group a contiguous run of apexes, see
+    :func:`merge_interleaved`); where they do, the cut falls midway between the two apexes
+    and the limits are still never reversed.
+
+    Parameters
+    ----------
+    groups
+        Line indices of each range; the ranges are taken in the order of their first apex.
+    apex
+        Apex of every line, in (fractional) points of ``y``, increasing index = decreasing ppm.
+    reach
+        How far past its apex each line wants its range to extend, in points (a margin of a
+        few linewidths for the range's main lines, less for small lines at its edges).
+    y
+        The baseline-corrected spectrum.
+    noise
+        Noise standard deviation of ``y``. The valley is looked for on ``y`` smoothed over
+        ``smooth_points`` (a moving average); points less than two noise deviations of the
+        smoothed spectrum above its lowest point are as low as it, and among them the one
+        nearest the middle of the collision is taken, so a cut over flat baseline falls
+        midway, and one in a shallow valley does not wander with the noise.
+    smooth_points
+        Width of the moving average, in points (a fraction of a linewidth).
+
+    Returns
+    -------
+    list of (lo, hi)
+        In the order of ``groups``; ``lo <= hi`` always.
+    """
+    n = len(y)
+    w = max(1, int(smooth_points))
+    ys = np.convolve(y, np.ones(w) / w, mode="same") if w > 1 else np.asarray(y)
+    tol = 2.0 * noise / np.sqrt(w)
+    order = sorted(range(len(groups)), key=lambda i: float(np.min(apex[groups[i]])))
+    core = {i: [float(np.min(apex[groups[i]])), float(np.max(apex[groups[i]]))] for i in order}
+    want = {
+        i: [float(np.min(apex[groups[i]] - reach[groups[i]])), float(np.max(apex[groups[i]] + reach[groups[i]]))]
+        for i in order
+    }
+    for i in order:
+        want[i] = [max(want[i][0], 0.0), min(want[i][1], n - 1.0)]
+    for a, b in itertools.pairwise(order):
+        last, first = core[a][1], core[b][0]
+        if want[a][1] <= want[b][0]:
+            continue  # the margins do not meet: nothing to cut
+        if first <= last:  # interleaved lines: no valley between, cut between the two apexes
+            cut = 0.5 * (last + first)
+        else:
+            i0, i1 = int(np.floor(last)) + 1, int(np.ceil(first)) - 1
+            if i1 < i0:  # apexes less than a point apart
+                cut = 0.5 * (last + first)
+            else:
+                seg = ys[i0 : i1 + 1]
+                low = np.flatnonzero(seg <= float(np.min(seg)) + tol) + i0
+                mid = 0.5 * (max(want[b][0], last) + min(want[a][1], first))
+                cut = float(low[np.argmin(np.abs(low - mid))])
+        want[a][1] = want[b][0] = cut
+    out = []
+    for i in range(len(groups)):
+        lo, hi = want[i]
+        out.append((lo, max(lo, hi)))
+    return out
+
+
 def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> float:
     """Sum ``y`` between fractional point indices ``lo`` and ``hi`` (edge points weighted)."""
     n = len(y)
@@ -47,8 +156,7 @@ def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> floa
     return total * abs(ppm_per_point)
 
 
-def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2,
-                min_agreement: float = 0.85) -> float:
+def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2, min_agreement: float = 0.85) -> float:
     """Return the integral of one proton, chosen so the integrals are nearly whole numbers.
 
     The candidates are each integral divided by 1..``max_h``, tried from the largest; the
@@ -74,8 +182,13 @@ def proton_unit(integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2
         if ok.all():
             return partial if partial is not None and n.min() >= 2 else u
         w = 1.0 / np.maximum(n, 1.0)
-        if partial is None and a.size >= 4 and np.all(ok | (r >= 1.75)) and np.any(ok & (n == 1)) \
-                and float(w[ok].sum() / w.sum()) >= min_agreement:
+        if (
+            partial is None
+            and a.size >= 4
+            and np.all(ok | (r >= 1.75))
+            and np.any(ok & (n == 1))
+            and float(w[ok].sum() / w.sum()) >= min_agreement
+        ):
             partial = u
         err = float(np.mean((r - n) ** 2))
         if err < best_err - 1e-3:
