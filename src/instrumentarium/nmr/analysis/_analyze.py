@@ -386,6 +386,12 @@ def analyze(
             # multiplets overlapping in one range (treepair.py): one record each, same range
             parts.append((p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz))
             p2 = p2.partner
+        if len(parts) > 2 and unit and kind == "compound" and round(n_h) < len(parts):
+            # more multiplets than protons: the fit cut one signal into fragments (a CH2 as four
+            # half-proton doublets); the range is one multiplet the trees do not explain. (Two
+            # are always allowed: a minor isomer's multiplet under the major one's is < 1H.)
+            center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
+            parts = [(fitm, center, "m", ())]
         for part, c_ppm, mult_k, js_k in parts:
             share = part.fraction if len(parts) > 1 else 1.0
             g_k = g if len(parts) == 1 else _lines_of(part, g, hz, widths)

@@ -308,6 +308,7 @@ def select_tree(
     max_lines: int = 40,
     max_span_hz: float = 80.0,
     max_rel_rms: float = 0.08,
+    claim_rel_rms: float = 0.05,
     min_points: float = 4.0,
     good_rel_rms: float = 0.03,
     try_pairs: bool = True,
@@ -340,10 +341,14 @@ def select_tree(
         point unexplained, trees from the spacings (:mod:`.treegen`) are tried too.
     min_points
         The smallest coupling reported, in data points of the spectrum (digital resolution).
-    max_rel_rms
+    claim_rel_rms
         The best tree's rms residual, as a fraction of the range's tallest point, above
-        which two overlapping trees are tried (:mod:`.treepair`, BIC against the single
-        tree) and, when they do not explain it either, the range is reported as ``m``.
+        which two or more overlapping trees are tried (:mod:`.treepair`, BIC against the
+        single tree) and, when they do not explain it either, the range is reported as
+        ``m``. A poorly fitting tree is how overlapped protons come out as nonsense such
+        as a 6H ``tq`` with J = 21.5 and 14.8 Hz (artemisin 1.42 ppm at 7.6 %).
+    max_rel_rms
+        The most such overlapping trees may leave unexplained.
     try_pairs
         Try two overlapping multiplets in poorly explained ranges.
     screen_nfev, refine_nfev, n_refine
@@ -458,7 +463,7 @@ def select_tree(
         if two is not None and two.bic < best.bic - 10.0:  # the dd is the simpler model: strong evidence
             two = more_multiplets(x, y, two, fwhm_hz=fwhm_hz, points_per_hz=pph, tol_hz=tol_hz, min_j_hz=min_j)
             return two.as_multiplet_fit(len(x))
-    if (rms > max_rel_rms * ymax or best.multiplicity == "m") and len(f) >= 4 and try_pairs:
+    if (rms > claim_rel_rms * ymax or best.multiplicity == "m") and len(f) >= 4 and try_pairs:
         # poorly explained: maybe two multiplets overlapping in the range (treepair.py)
         from .treepair import best_pair
 
@@ -466,7 +471,7 @@ def select_tree(
                          tol_hz=tol_hz, min_j_hz=min_j, max_rel_rms=max_rel_rms)
         if pair is not None and pair.bic < best.bic:
             return pair.as_multiplet_fit(len(x))
-    if best.multiplicity == "m" or rms > max_rel_rms * ymax:
+    if best.multiplicity == "m" or rms > claim_rel_rms * ymax:
         # no tree explains the range (overlap, strong coupling): an honest "m"
         return MultipletFit("m", (), (), center0, float("nan"))
     return MultipletFit(best.multiplicity, best.j_hz, best.all_j_hz, best.center_hz, rms)
