@@ -28,17 +28,9 @@ from instrumentarium.nmr.processing import (
 # the published-table scoring lives with the analysis tests (not a package: put it on the path)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 from multiplet_scoring import d16_rows, format_table, score, totals
+from nmr_proc_synth import CDCL3_LINES
 
-LINES = [
-    (8.1, 0.6, 1.2),
-    (7.26, 1.0, 1.0),
-    (7.1, 0.8, 1.0),
-    (3.7, 1.5, 1.5),
-    (3.65, 1.4, 1.5),
-    (2.1, 3.0, 1.0),
-    (1.25, 2.0, 1.2),
-    (0.9, 2.5, 1.2),
-]
+LINES = CDCL3_LINES
 
 DEV = "nmr/nmr_dev_v1"
 D16 = f"{DEV}/d16_jcamp_1H_multiplet_reference_nmr-dataset3"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from nmr_proc_synth import CDCL3_LINES
 
 import instrumentarium as ins
 from instrumentarium.nmr.processing import (
@@ -30,17 +31,7 @@ from instrumentarium.nmr.processing import (
 from instrumentarium.nmr.processing._reference import VENDOR_TOLERANCE_PPM, multiplet_centre
 from instrumentarium.nmr.recipes import auto_recipe
 
-# a CDCl3 sample: solute lines and the CHCl3 singlet at 7.26 (ppm, height, width Hz)
-LINES = [
-    (8.1, 0.6, 1.2),
-    (7.26, 1.0, 1.0),
-    (7.1, 0.8, 1.0),
-    (3.7, 1.5, 1.5),
-    (3.65, 1.4, 1.5),
-    (2.1, 3.0, 1.0),
-    (1.25, 2.0, 1.2),
-    (0.9, 2.5, 1.2),
-]
+LINES = CDCL3_LINES
 
 
 def spectrum(lines, *, offset_ppm: float = 0.0, p0: float = 0.0, p1: float = 0.0, noise: float = 2e-4, **kw):

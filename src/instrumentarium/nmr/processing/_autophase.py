@@ -297,6 +297,16 @@ def estimate_phase(
                          tuple(exclude_ppm), residual_deg, line_residual)
 
 
+def phase_options(m: Measurement, edited: bool | None, exclude_ppm, solvent_window_ppm: float):
+    """``(edited, excluded windows)`` of a phasing step: from the pulse program unless given."""
+    acq = m.acquisition
+    if edited is None:
+        edited = is_edited_experiment(acq.pulse_program if isinstance(acq, NMRAcquisition) else None)
+    if exclude_ppm is None:
+        return edited, _solvent_window(m, solvent_window_ppm)
+    return edited, tuple((float(min(r)), float(max(r))) for r in exclude_ppm)
+
+
 def _solvent_window(m: Measurement, width_ppm: float) -> tuple[tuple[float, float], ...]:
     acq = m.acquisition
     if not isinstance(acq, NMRAcquisition) or not is_solvent_suppressed(acq.pulse_program):
@@ -337,13 +347,7 @@ def autophase(
     """
     require_spectrum(m, "nmr.autophase")
     acq = m.acquisition
-    pulprog = acq.pulse_program if isinstance(acq, NMRAcquisition) else None
-    if edited is None:
-        edited = is_edited_experiment(pulprog)
-    if exclude_ppm is None:
-        windows = _solvent_window(m, solvent_window_ppm)
-    else:
-        windows = tuple((float(min(r)), float(max(r))) for r in exclude_ppm)
+    edited, windows = phase_options(m, edited, exclude_ppm, solvent_window_ppm)
     sw = getattr(acq, "spectral_width_hz", None)
     td = getattr(acq, "n_points", None)
     est = estimate_phase(m.signal, m.axes[0].values, edited=edited, exclude_ppm=windows,

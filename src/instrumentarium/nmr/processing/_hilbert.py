@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...model import Measurement, NMRAcquisition
+from ...model import Measurement
 from ...pipeline import StepOutput, step
-from ._autophase import _solvent_window, estimate_phase, is_edited_experiment, noise_sigma, signal_regions
+from ._autophase import estimate_phase, noise_sigma, phase_options, signal_regions
 from ._baseline import polynomial_baseline
 from ._domain import fresh, require_spectrum
 from ._phase import phase_ramp
@@ -169,13 +169,7 @@ def rephase_processed(
     """
     require_spectrum(m, "nmr.rephase_processed")
     acq = m.acquisition
-    pulprog = acq.pulse_program if isinstance(acq, NMRAcquisition) else None
-    if edited is None:
-        edited = is_edited_experiment(pulprog)
-    if exclude_ppm is None:
-        windows = _solvent_window(m, solvent_window_ppm)
-    else:
-        windows = tuple((float(min(r)), float(max(r))) for r in exclude_ppm)
+    edited, windows = phase_options(m, edited, exclude_ppm, solvent_window_ppm)
     descending = _is_descending(m)
     values = np.asarray(m.signal)
     axis = m.axes[0].values if descending else m.axes[0].values[::-1]
