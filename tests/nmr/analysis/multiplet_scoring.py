@@ -249,9 +249,10 @@ def self_inconsistent(r: Row, *, tol_hz: float = 0.3) -> str:
     return ""
 
 
-def conflict(a: Row, b: Row, *, tol_hz: float = 0.3) -> str:
-    """Why no single analysis can match both published rows of one proton ("" when one can)."""
-    if letters(a.mult) != letters(b.mult):
+def conflict(a: Row, b: Row, *, tol_hz: float = 0.3, strict: bool = True) -> str:
+    """Why no single analysis can match both published rows of one proton ("" when one can);
+    ``strict=False``: by couplings only, whatever the letters."""
+    if strict and letters(a.mult) != letters(b.mult):
         return f"letters {a.mult} vs {b.mult}"
     ea = expand(a.mult, a.js, per_letter=a.per_letter)
     eb = expand(b.mult, b.js, per_letter=b.per_letter)
@@ -263,11 +264,15 @@ def conflict(a: Row, b: Row, *, tol_hz: float = 0.3) -> str:
     return f"J {worst:.2f} Hz apart" if worst > 2 * tol_hz else ""
 
 
-def ceiling(tables: dict[str, list[Row]], same_proton: list[tuple[str, str, str, str]]) -> tuple[int, int, list[str]]:
-    """The most rows any analysis could get right under the strict score: (reachable, scored, reasons).
+def ceiling(
+    tables: dict[str, list[Row]], same_proton: list[tuple[str, str, str, str]], *, strict: bool = True
+) -> tuple[int, int, list[str]]:
+    """The most rows any analysis could get right: (reachable, scored, reasons).
 
     ``same_proton`` pairs rows of two tables that describe one proton of one spectrum
     (``(table_a, label_a, table_b, label_b)``); where they conflict, at most one counts.
+    ``strict``: the letters+J score; otherwise the couplings-only score (no row contradicts
+    itself there, and two rows of one proton conflict only by their couplings).
     """
     reasons: list[str] = []
     dead: set[tuple[str, str]] = set()
@@ -277,7 +282,7 @@ def ceiling(tables: dict[str, list[Row]], same_proton: list[tuple[str, str, str,
             if letters(r.mult) is None:
                 continue
             n += 1
-            why = self_inconsistent(r)
+            why = self_inconsistent(r) if strict else ""
             if why:
                 dead.add((name, r.label))
                 reasons.append(f"{name} {r.label}: {why}")
@@ -286,7 +291,7 @@ def ceiling(tables: dict[str, list[Row]], same_proton: list[tuple[str, str, str,
         rb = next(r for r in tables[tb] if r.label == lb)
         if (ta, la) in dead or (tb, lb) in dead or letters(ra.mult) is None or letters(rb.mult) is None:
             continue
-        why = conflict(ra, rb)
+        why = conflict(ra, rb, strict=strict)
         if why:
             dead.add((tb, lb))  # one of the two can count
             reasons.append(f"{ta} {la} / {tb} {lb}: {why}")

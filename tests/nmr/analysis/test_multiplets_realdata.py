@@ -110,3 +110,17 @@ def test_rows_no_analysis_can_match_are_named() -> None:
     assert conflict(me_a, Row("x", 0.831, None, None, "d", (7.40,), per_letter=True)) == ""
     reach, n, reasons = ceiling({"a": [tt4, ddd, ok, me_a], "b": [dt, dqq, me_b]}, [("a", "10", "b", "Me10")])
     assert (reach, n) == (3, 7) and len(reasons) == 4
+
+
+def test_couplings_only_ceiling_ignores_letters() -> None:
+    from multiplet_scoring import Row, ceiling, conflict
+
+    tt4 = Row("4", 3.43, 3.39, 3.47, "tt", (10.9, 9.9, 4.8, 4.3), per_letter=False)
+    h4 = Row("H4", 3.43, None, None, "dddd", (9.9, 4.8, 10.9, 4.5), per_letter=True)
+    assert conflict(tt4, h4) and not conflict(tt4, h4, strict=False)
+    ddd = Row("1Hax", 0.86, None, None, "ddd", (12.8, 12.0, 3.3), per_letter=True)
+    dtd = Row("1ax", 0.86, 0.81, 0.93, "dtd", (12.75, 12.0, 12.0, 3.3), per_letter=False)
+    assert "4 vs 3 couplings" in conflict(dtd, ddd, strict=False)
+    reach, n, _ = ceiling({"a": [tt4, dtd], "b": [h4, ddd]}, [("a", "4", "b", "H4"), ("a", "1ax", "b", "1Hax")],
+                          strict=False)
+    assert (reach, n) == (3, 4)
