@@ -22,7 +22,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "nmr" / "analysis"))
 
-from multiplet_scoring import ceiling, d16_rows, format_table, nmredata_rows, score, totals  # noqa: E402
+from multiplet_scoring import (  # noqa: E402
+    ceiling,
+    d16_rows,
+    format_table,
+    nmredata_rows,
+    same_proton_pairs,
+    score,
+    totals,
+)
 from nmr_realdata import bruker_processed, jcamp_processed  # noqa: E402
 
 import instrumentarium as ins  # noqa: E402
@@ -82,8 +90,7 @@ def main() -> None:
           f"   letters+J {100 * total[0] / max(total[2], 1):.0f} %")
     if "d16 menthol" in tables and "d05 menthol" in tables:
         # d05's NMReDATA and d16's Mnova table describe the same menthol protons
-        pairs = [("d16 menthol", a.label, "d05 menthol", b.label)
-                 for a in tables["d16 menthol"] for b in tables["d05 menthol"] if abs(a.center - b.center) <= 0.005]
+        pairs = same_proton_pairs("d16 menthol", tables["d16 menthol"], "d05 menthol", tables["d05 menthol"])
         reach, n, reasons = ceiling(tables, pairs)
         print(f"\nbest any analysis can reach on these tables under the strict score: {reach}/{n} "
               f"({100 * reach / n:.0f} %); rows no analysis can match:")

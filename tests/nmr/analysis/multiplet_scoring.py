@@ -30,7 +30,7 @@ from nmr_realdata import nmredata_multiplets, observed_multiplets
 
 __all__ = [
     "Row", "letters", "expand", "score", "d16_rows", "nmredata_rows", "format_table", "j_errors", "totals",
-    "self_inconsistent", "conflict", "ceiling",
+    "self_inconsistent", "conflict", "ceiling", "same_proton_pairs",
 ]
 
 _COUNT = {"s": 0, "d": 1, "t": 2, "q": 3, "quint": 4, "sext": 5, "sept": 6}
@@ -296,3 +296,20 @@ def ceiling(
             dead.add((tb, lb))  # one of the two can count
             reasons.append(f"{ta} {la} / {tb} {lb}: {why}")
     return n - len(dead), n, reasons
+
+
+def same_proton_pairs(name_a: str, rows_a: list[Row], name_b: str, rows_b: list[Row], *, within_ppm: float = 0.005):
+    """Rows of two tables of one spectrum that describe one proton: one-to-one, nearest centres first."""
+    cands = sorted(
+        (abs(a.center - b.center), i, k)
+        for i, a in enumerate(rows_a)
+        for k, b in enumerate(rows_b)
+        if abs(a.center - b.center) <= within_ppm
+    )
+    used_a, used_b, out = set(), set(), []
+    for _, i, k in cands:
+        if i not in used_a and k not in used_b:
+            used_a.add(i)
+            used_b.add(k)
+            out.append((name_a, rows_a[i].label, name_b, rows_b[k].label))
+    return out
