@@ -26,3 +26,33 @@ def test_a_real_half_proton_pattern_keeps_its_smaller_unit() -> None:
     assert proton_unit(a) == pytest.approx(1.0)
     # a range that fits no unit stays the least-error choice
     assert np.rint(np.array([2.0, 4.0, 6.0, 3.0]) / proton_unit(np.array([2.0, 4.0, 6.0, 3.0]))).min() >= 1
+
+
+def test_traces_of_another_species_do_not_shrink_the_unit() -> None:
+    # d04: four 1H doublets, a 3H multiplet and two impurity lines of a third of a proton; the
+    # impurities must not make every CH 3H (unit a third of the real one)
+    ints = np.array([1.0, 0.97, 0.96, 1.0, 2.94, 0.37, 0.33]) * 5.0
+    assert proton_unit(ints) == pytest.approx(5.0, rel=0.06)
+    # but a spectrum made only of such "small" ranges keeps its own unit
+    assert proton_unit(np.array([0.37, 0.33, 0.36, 0.74])) == pytest.approx(0.36, rel=0.1)
+
+
+def test_implausible_trees() -> None:
+    from instrumentarium.nmr.analysis.treepair import implausible
+
+    assert implausible(((25.1, 1), (7.7, 2)), 20.0)  # a 25 Hz H-H coupling inside a dt
+    assert not implausible(((56.0, 2),), 20.0)  # CHF2: a lone triplet of 56 Hz
+    assert not implausible(((47.0, 1), (6.0, 2)), None)  # CH2F when the formula has F
+    assert not implausible(((14.6, 1), (13.0, 1), (4.0, 1)), 20.0)
+
+
+def test_naphthoic_acid_aromatic_protons_are_one_each(shared_data) -> None:
+    import instrumentarium as ins
+    from instrumentarium.nmr.analysis import analyze
+
+    folder = shared_data / "nmr/nmr_dev_v1/d04_bruker_1H_500MHz_naphthoic_acid_acetone/1"
+    a = analyze(ins.process(ins.read(folder)))
+    aromatic = [mp for mp in a.multiplets if mp.kind == "compound" and mp.center_ppm > 7.0]
+    assert round(sum(mp.n_h for mp in aromatic)) == 7, a.report  # 1-naphthoic acid: seven ArH
+    assert [round(mp.n_h) for mp in aromatic if mp.multiplicity == "d"] == [1, 1, 1, 1], a.report
+    assert all(max(mp.j_hz, default=0.0) <= 20.0 for mp in aromatic), a.report

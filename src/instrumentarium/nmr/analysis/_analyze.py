@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -279,6 +281,11 @@ def analyze(
     med_w = float(np.median(widths)) if len(widths) else 1.0
     tol = tol_hz if tol_hz is not None else max(0.4, 0.25 * med_w)
 
+    # H-H couplings stay below ~20 Hz; a compound with F or P (or an F/P spectrum) may couple more
+    elements = set(getattr(m.sample, "elements", ()) or ())
+    formula = getattr(m.sample, "formula", None) or ""
+    hetero = bool(elements & {"F", "P"}) or re.search(r"F(?![a-z])|P(?![a-z])", formula) is not None
+    max_hh_j = None if hetero or nucleus != "1H" else 20.0
     raw = []
     comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
     top_h = float(np.max(apex_h[comp_lines])) if comp_lines else 0.0
@@ -319,6 +326,7 @@ def analyze(
                 fitm,
                 fwhm_hz=float(np.median(widths[g])),
                 tol_hz=gtol,
+                max_j_hz=max_hh_j,
             )
         elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
@@ -366,11 +374,11 @@ def analyze(
         n_h = integral / unit if unit else 0.0
         if kind == "impurity" and n_h >= 0.6:
             kind, label = "compound", ""
+        if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):
+            kind, label = "compound", ""
         if kind == "compound" and unit and n_h < minor_h and nucleus == "1H":
             # far below one proton of the compound: a trace (impurity, noise on a tail)
             kind, label = "impurity", "minor signal"
-        if kind == "water" and fitm is not None and fitm.multiplicity not in ("s", "br s"):
-            kind, label = "compound", ""
         top_ppm, low_ppm = (float(v) for v in np.interp([lo, hi], idx_axis, ppm))
         ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 3), kind))
         if fitm is None:
@@ -386,6 +394,15 @@ def analyze(
             # multiplets overlapping in one range (treepair.py): one record each, same range
             parts.append((p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz))
             p2 = p2.partner
+        if len(parts) > 1 and unit and kind == "compound" and nucleus == "1H":
+            # a part far below one proton beside the range's real multiplets is a fit's leftover,
+            # not a signal: its area goes back to the largest part
+            keep = [pt for pt in parts if n_h * pt[0].fraction >= minor_h]
+            if keep and len(keep) < len(parts):
+                lost = sum(pt[0].fraction for pt in parts if pt not in keep)
+                top = max(keep, key=lambda pt: pt[0].fraction)
+                parts = [(dataclasses.replace(pt[0], fraction=pt[0].fraction + lost) if pt is top else pt[0],
+                          *pt[1:]) for pt in keep]
         if len(parts) > 2 and unit and kind == "compound" and round(n_h) < len(parts):
             # more multiplets than protons: the fit cut one signal into fragments (a CH2 as four
             # half-proton doublets); the range is one multiplet the trees do not explain. (Two
@@ -395,6 +412,7 @@ def analyze(
         for part, c_ppm, mult_k, js_k in parts:
             share = part.fraction if len(parts) > 1 else 1.0
             g_k = g if len(parts) == 1 else _lines_of(part, g, hz, widths)
+            kind_k, label_k = kind, label
             multiplets.append(
                 Multiplet(
                     range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
@@ -404,8 +422,8 @@ def analyze(
                     n_h=round(n_h * share, 3),
                     integral=float(integral * share),
                     peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g_k),
-                    kind=kind,
-                    label=label,
+                    kind=kind_k,
+                    label=label_k,
                 )
             )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines

@@ -318,6 +318,7 @@ def select_tree(
     screen_nfev: int = 25,
     refine_nfev: int = 80,
     n_refine: int = 3,
+    max_j_hz: float | None = None,
 ):
     """Choose the coupling tree of one range by lineshape fit and BIC.
 
@@ -357,6 +358,10 @@ def select_tree(
     screen_nfev, refine_nfev, n_refine
         Every candidate is fitted with ``screen_nfev`` evaluations (enough to rank them);
         the ``n_refine`` best are then fitted to convergence (``refine_nfev``).
+    max_j_hz
+        Trees of two or more groups with a larger coupling are not considered
+        (:func:`.treepair.implausible`: H-H couplings stay below ~20 Hz); None: no limit
+        (a compound with F or P).
 
     Returns
     -------
@@ -365,7 +370,11 @@ def select_tree(
     overlapping multiplets come back as the first one with the second as its ``partner``.
     """
     from .multiplets import MultipletFit
+    from .treepair import implausible
 
+    if start is not None and implausible(tuple((j, 1) for j in start.j_hz), max_j_hz):
+        # the line analysis' tree is no better: nothing below may fall back on it
+        start = MultipletFit("m", (), (), start.center_hz, float("nan"))
     x = np.asarray(x_hz, dtype=float)
     y = np.asarray(y, dtype=float)
     if len(x) < 8 or len(line_hz) == 0 or len(line_hz) > max_lines or np.ptp(line_hz) > max_span_hz:
@@ -395,6 +404,8 @@ def select_tree(
                      max_nfev=screen_nfev)
         if r is not None and min(r.j_hz, default=np.inf) <= min_j + 0.01:
             r = None  # pushed against the smallest resolvable coupling: not a splitting
+        if r is not None and implausible(r.groups, max_j_hz):
+            r = None
         if r is not None:
             fits.append(r)
 
@@ -452,7 +463,7 @@ def select_tree(
     for r in sorted(fits, key=lambda r: r.bic)[:n_refine]:
         f2 = fit_tree(x, y, r.groups, center_hz=r.center_hz, fwhm_hz=r.fwhm_hz, points_per_hz=pph, min_j_hz=min_j,
                       max_nfev=refine_nfev, fwhm_count_hz=fwhm_hz)
-        if f2 is not None and min(f2.j_hz, default=np.inf) > min_j + 0.01:
+        if f2 is not None and min(f2.j_hz, default=np.inf) > min_j + 0.01 and not implausible(f2.groups, max_j_hz):
             refined.append(f2 if f2.bic <= r.bic else r)
     if refined:
         best = min(refined, key=lambda r: r.bic)
@@ -464,14 +475,15 @@ def select_tree(
         two = split_dd(x, y, best.groups, best.center_hz, fwhm_hz=fwhm_hz, points_per_hz=pph, min_j_hz=min_j,
                        max_nfev=refine_nfev, min_fraction=1 / 3)
         if two is not None and two.bic < best.bic - 10.0:  # the dd is the simpler model: strong evidence
-            two = more_multiplets(x, y, two, fwhm_hz=fwhm_hz, points_per_hz=pph, tol_hz=tol_hz, min_j_hz=min_j)
+            two = more_multiplets(x, y, two, fwhm_hz=fwhm_hz, points_per_hz=pph, tol_hz=tol_hz, min_j_hz=min_j,
+                                  max_j_hz=max_j_hz)
             return two.as_multiplet_fit(len(x))
     if (rms > claim_rel_rms * ymax or best.multiplicity == "m") and len(f) >= 4 and try_pairs:
         # poorly explained: maybe two multiplets overlapping in the range (treepair.py)
         from .treepair import best_pair
 
         pair = best_pair(x, y, f, a, sorted(fits, key=lambda r: r.bic), fwhm_hz=fwhm_hz, points_per_hz=pph,
-                         tol_hz=tol_hz, min_j_hz=min_j, max_rel_rms=max_rel_rms)
+                         tol_hz=tol_hz, min_j_hz=min_j, max_rel_rms=max_rel_rms, max_j_hz=max_j_hz)
         if pair is not None and pair.bic < best.bic:
             return pair.as_multiplet_fit(len(x))
     if best.multiplicity == "m" or rms > claim_rel_rms * ymax:

@@ -25,7 +25,10 @@ import numpy as np
 from ._lsq import bounded_lm
 from .treefit import _components, tree_name
 
-__all__ = ["PairFit", "best_pair", "fit_pair", "more_multiplets", "pair_candidates", "split_dd", "two_overlapping"]
+__all__ = [
+    "PairFit", "best_pair", "fit_pair", "implausible", "more_multiplets", "pair_candidates", "split_dd",
+    "two_overlapping",
+]
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,18 @@ class PairFit:
     def as_multiplet_fit(self, n_points: int):
         """The largest multiplet as a :class:`.multiplets.MultipletFit`; the others follow as a chain
         of ``partner`` (largest first)."""
-        from .multiplets import MultipletFit
+        from .multiplets import MultipletFit, multiplicity_name
 
         rms = float(np.sqrt(self.rss / max(n_points, 1)))
         total = sum(self.area) or 1.0
         fits = []
         for g, c, ar in zip(self.groups, self.center_hz, self.area):
-            js = tuple(round(j, 2) for j, _ in g)
             all_j = tuple(sorted((j for j, n in g for _ in range(n)), reverse=True))
-            fits.append((tree_name(g), js, all_j, c, rms, ar / total))
+            # two groups that fitted to the same J (0.1 Hz) are one letter: ddd 13.1, 3.1, 3.1 is a dt
+            name, js = multiplicity_name(all_j, equal_hz=0.1)
+            if name == "m":
+                name, js = tree_name(g), tuple(round(j, 2) for j, _ in g)
+            fits.append((name, js, all_j, c, rms, ar / total))
         out = None
         for f in sorted(fits, key=lambda m: m[5]):  # smallest first: each holds the next smaller one
             out = MultipletFit(*f, out)
@@ -74,6 +80,7 @@ def fit_pair(
     center_slack_hz: float = 2.0,
     fwhm_count_hz: float | None = None,
     max_trees: int = 4,
+    max_j_hz: float | None = None,
 ) -> PairFit | None:
     """Fit two (up to ``max_trees``) coupling trees ``trees`` (``(J, n)`` groups each) starting at
     ``centers`` to ``y(x)``.
@@ -85,6 +92,8 @@ def fit_pair(
     trees = [tuple(t) for t in trees]
     if not 2 <= len(trees) <= max_trees or sum(n for t in trees for _, n in t) > 6 * len(trees):
         return None
+    if any(sum(n for _, n in t) > 8 for t in trees):
+        return None  # more than eight coupled spins (a tsept has eight) in one of several multiplets
     comps = [_components([int(n) for _, n in t]) for t in trees]
     scale = float(np.max(np.abs(y))) or 1.0
     spans = [max(float(sum(j * n for j, n in t)), 1.0) for t in trees]
@@ -156,11 +165,24 @@ def fit_pair(
         if np.any(js < min_resolved * p[0]):
             return None  # a coupling much smaller than the linewidth is broadening
         counts = [n for _, n in trees[t]]
+        if implausible(tuple(zip(js, counts)), max_j_hz):
+            return None
         out_groups.append(tuple(sorted(((float(j), n) for j, n in zip(js, counts)), key=lambda g: -g[0])))
         out_c.append(float(p[o]))
         out_a.append(float(p[o + 1] * np.sum(wt)))
     return PairFit(tuple(out_groups), tuple(out_c), tuple(out_a), float(p[0]), rss, float(bic),
                    sol.fun * scale)
+
+
+def implausible(groups, max_j_hz: float | None) -> bool:
+    """A tree of two or more groups with a coupling above ``max_j_hz`` (None: no limit).
+
+    H-H couplings stay below about 20 Hz (geminal sp3 up to ~18 Hz, trans-vinyl 12-18 Hz;
+    Günther, NMR Spectroscopy, 3rd ed., ch. 4); a larger one inside a multi-coupling tree is
+    a tree stretched over overlapped multiplets (d04: "dt, J = 25.1, 7.7 Hz" over three
+    aromatic protons). A lone large doublet or triplet (H-P, H-F: CHF2 t 56 Hz) stays allowed.
+    """
+    return max_j_hz is not None and len(groups) >= 2 and max(float(j) for j, _ in groups) > max_j_hz
 
 
 def _symmetric_subsets(f: np.ndarray, tol: float, min_lines: int = 3) -> list[tuple[float, np.ndarray]]:
@@ -288,6 +310,7 @@ def best_pair(
     refine_nfev: int = 100,
     max_trees: int = 4,
     extra_fraction: float = 0.04,
+    max_j_hz: float | None = None,
 ) -> PairFit | None:
     """The best pair of trees (lowest BIC) that explains the range, or None.
 
@@ -301,7 +324,7 @@ def best_pair(
     best: PairFit | None = None
     for g1, g2, c1, c2 in pair_candidates(f, a, single, tol_hz=tol_hz, near_hz=near):
         r = fit_pair(x, y, (g1, g2), (c1, c2), fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
-                     max_nfev=screen_nfev)
+                     max_nfev=screen_nfev, max_j_hz=max_j_hz)
         if r is None or np.sqrt(r.rss / len(x)) > max_rel_rms * ymax:
             continue
         if min(r.area) < min_fraction * sum(r.area) or abs(r.center_hz[0] - r.center_hz[1]) < 0.5:
@@ -312,14 +335,15 @@ def best_pair(
             continue  # pushed against the smallest resolvable coupling
         if best is None or r.bic < best.bic:
             best = r
-    kw = dict(fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz, max_nfev=screen_nfev)
+    kw = dict(fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz, max_nfev=screen_nfev,
+              max_j_hz=max_j_hz)
     if best is not None:
         best = _grown(x, y, best, min_fraction=min_fraction, **kw)
     if best is not None and max_trees > 2:
         best = more_multiplets(x, y, best, tol_hz=tol_hz, max_trees=max_trees, min_fraction=extra_fraction, **kw)
     if best is not None:
         r = fit_pair(x, y, best.groups, best.center_hz, fwhm_hz=best.fwhm_hz, points_per_hz=points_per_hz,
-                     min_j_hz=min_j_hz, max_nfev=refine_nfev, fwhm_count_hz=fwhm_hz)
+                     min_j_hz=min_j_hz, max_nfev=refine_nfev, fwhm_count_hz=fwhm_hz, max_j_hz=max_j_hz)
         if r is not None and r.bic < best.bic and min(r.area) >= min(min_fraction, extra_fraction) * sum(r.area):
             best = r
     return best
@@ -372,9 +396,10 @@ def split_dd(x, y, groups, center_hz: float, *, fwhm_hz: float, points_per_hz: f
 
 
 def more_multiplets(x, y, fit: PairFit, *, fwhm_hz: float, points_per_hz: float, tol_hz: float, min_j_hz: float,
-                    max_trees: int = 4, min_fraction: float = 0.04, max_nfev: int = 30) -> PairFit:
+                    max_trees: int = 4, min_fraction: float = 0.04, max_nfev: int = 30,
+                    max_j_hz: float | None = None) -> PairFit:
     """``fit`` with more multiplets while the BIC falls (:func:`_more_trees`), each then grown."""
-    kw = dict(fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz, max_nfev=max_nfev)
+    kw = dict(fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz, max_nfev=max_nfev, max_j_hz=max_j_hz)
     more = _more_trees(x, y, fit, tol_hz=tol_hz, max_trees=max_trees, min_fraction=min_fraction, **kw)
     return fit if more is fit else _grown(x, y, more, min_fraction=min_fraction, **kw)
 
@@ -400,7 +425,7 @@ def _grown(x, y, best: PairFit, *, min_fraction: float, **kw) -> PairFit:
 
 
 def _more_trees(x, y, best: PairFit, *, fwhm_hz, points_per_hz, tol_hz, min_j_hz, max_trees, min_fraction,
-                max_nfev) -> PairFit:
+                max_nfev, max_j_hz=None) -> PairFit:
     """Add multiplets to a fit while the BIC says so: a doublet of doublets that is two doublets
     (two methyl doublets whose inner lines coincide look exactly like one ``dd``), or a multiplet
     read from the lines the fit leaves (a small ring proton under two methyl doublets)."""
@@ -425,12 +450,12 @@ def _more_trees(x, y, best: PairFit, *, fwhm_hz, points_per_hz, tol_hz, min_j_hz
         new = None
         for i_c, (trees, centers) in enumerate(cands):
             r = fit_pair(x, y, trees, centers, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
-                         max_nfev=max_nfev, max_trees=max_trees)
+                         max_nfev=max_nfev, max_trees=max_trees, max_j_hz=max_j_hz)
             if r is not None and min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
                 # a coupling pushed against the smallest resolvable one is line broadening: drop it
                 trees = tuple(tuple((j, n) for j, n in g if j > min_j_hz + 0.01) for g in r.groups)
                 r = fit_pair(x, y, trees, r.center_hz, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz,
-                             min_j_hz=min_j_hz, max_nfev=max_nfev, max_trees=max_trees)
+                             min_j_hz=min_j_hz, max_nfev=max_nfev, max_trees=max_trees, max_j_hz=max_j_hz)
             if r is None or min(r.area) < min_fraction * sum(r.area):
                 continue
             t = split_at[i_c]
