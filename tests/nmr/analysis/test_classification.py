@@ -130,3 +130,19 @@ def test_real_carbon_and_phosphorus_reports(shared_data: Path) -> None:
     p = analyze(processed_fid(shared_data / DEV / "d07_bruker_31P_243MHz_nmrpy_H2O/2"))
     assert p.report.startswith("31P NMR (243 MHz, H2O/D2O) δ 24.4, ")
     assert "H)" not in p.report and np.isfinite(p.noise)
+
+
+def test_a_coupled_multiplet_at_the_solvent_shift_is_the_compounds() -> None:
+    # CHCl3 is a singlet: a 7.6 Hz triplet of 1H at 7.27 ppm (aspirin H5 on an unreferenced
+    # axis) is the compound's, while the singlet next to it stays the solvent's
+    from nmr_synth import first_order_spectrum
+
+    from instrumentarium.nmr.analysis import analyze
+
+    a = analyze(first_order_spectrum([(7.265, (7.6, 7.6), 1.0), (2.3, (), 3.0), (8.0, (7.8, 1.7), 1.0)]))
+    t = min(a.multiplets, key=lambda mp: abs(mp.center_ppm - 7.265))
+    assert (t.multiplicity, t.kind) == ("t", "compound"), a.report
+    assert "7.27 (t, J = 7.6 Hz, 1H)" in a.report or "7.26 (t, J = 7.6 Hz, 1H)" in a.report
+    b = analyze(first_order_spectrum([(7.26, (), 0.2), (2.3, (), 3.0), (8.0, (7.8, 1.7), 1.0)]))
+    s = min(b.multiplets, key=lambda mp: abs(mp.center_ppm - 7.26))
+    assert s.kind == "solvent"

@@ -286,6 +286,7 @@ def analyze(
     formula = getattr(m.sample, "formula", None) or ""
     hetero = bool(elements & {"F", "P"}) or re.search(r"F(?![a-z])|P(?![a-z])", formula) is not None
     max_hh_j = None if hetero or nucleus != "1H" else 20.0
+    max_solvent_j_hz = 3.0
     raw = []
     comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
     top_h = float(np.max(apex_h[comp_lines])) if comp_lines else 0.0
@@ -339,6 +340,10 @@ def analyze(
             top = max(g, key=lambda k: peaks[k].intensity)
             if peaks[top].kind != "compound":
                 kind, label = peaks[top].kind, peaks[top].label
+        if kind == "solvent" and fitm is not None and max(fitm.j_hz, default=0.0) > max_solvent_j_hz:
+            # a residual solvent line is split only by deuterium (J(H,D) = J(H,H)/6.5, at most
+            # ~2.5 Hz: CHD2 quintets); a 7.6 Hz triplet at 7.28 ppm is the compound's (aspirin H5)
+            kind, label = "compound", ""
         raw.append((g, lo, hi, integral, fitm, kind, label))
 
     if nucleus == "1H" and not any(r[5] == "compound" for r in raw):
