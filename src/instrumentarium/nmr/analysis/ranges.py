@@ -30,13 +30,15 @@ __all__ = [
 def group_lines(positions_hz: np.ndarray, widths_hz: np.ndarray, *, gap_hz: float = 16.0) -> list[list[int]]:
     """Return groups of line indices (input sorted by position) closer than ``gap_hz``.
 
-    The gap grows with the linewidth (3 widths) so broad lines are not split.
+    The gap grows with the linewidth (3 widths, the geometric mean of the two lines') so broad
+    lines are not split; a broad line beside sharp ones (an exchanging COOH 60 Hz from a sharp
+    dd, d01) is its own range.
     """
     if len(positions_hz) == 0:
         return []
     groups = [[0]]
     for i in range(1, len(positions_hz)):
-        gap = max(gap_hz, 3.0 * max(widths_hz[i], widths_hz[i - 1]))
+        gap = max(gap_hz, 3.0 * float(np.sqrt(max(widths_hz[i], 0.0) * max(widths_hz[i - 1], 0.0))))
         if abs(positions_hz[i] - positions_hz[i - 1]) <= gap:
             groups[-1].append(i)
         else:
