@@ -70,3 +70,30 @@ def test_a_broad_line_beside_a_sharp_dd_is_its_own_range(shared_data) -> None:
     assert dd.multiplicity == "dd" and round(dd.n_h) == 1, a.report
     assert broad.range_ppm != dd.range_ppm and broad.multiplicity == "br s", a.report
     assert "7.28 (t, J = 7.6 Hz, 1H)" in a.report  # H5, not hidden as CHCl3
+
+
+def test_a_large_coupling_does_not_cut_a_multiplet_in_two(shared_data) -> None:
+    # butyl acrylate at 600 MHz (d15): the vinyl dd 17.3/1.4 and dd 17.3/10.4 Hz have halves more
+    # than the 16 Hz grouping gap apart; they came out as two singlets and two 10.4 Hz doublets
+    import instrumentarium as ins
+    from instrumentarium.nmr.analysis import analyze
+
+    path = shared_data / "nmr/nmr_dev_v1/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.fid.dx"
+    a = analyze(ins.process(ins.read(path)))
+    vinyl = sorted((mp for mp in a.multiplets if mp.kind == "compound" and 5.5 < mp.center_ppm < 6.6),
+                   key=lambda mp: -mp.center_ppm)
+    assert [mp.multiplicity for mp in vinyl] == ["dd", "dd", "dd"], a.report
+    assert np.allclose(vinyl[0].j_hz, (17.3, 1.4), atol=0.3), a.report
+    assert np.allclose(vinyl[1].j_hz, (17.3, 10.4), atol=0.3), a.report
+    assert np.allclose(vinyl[2].j_hz, (10.4, 1.4), atol=0.3), a.report
+    assert [round(mp.n_h) for mp in vinyl] == [1, 1, 1], a.report
+
+
+def test_two_methyl_singlets_are_not_joined_into_a_doublet() -> None:
+    from nmr_synth import first_order_spectrum
+
+    from instrumentarium.nmr.analysis import analyze
+
+    a = analyze(first_order_spectrum([(1.70, (), 3.0), (1.66, (), 3.0), (5.1, (7.0, 7.0), 1.0)]))
+    near = [mp for mp in a.multiplets if 1.6 < mp.center_ppm < 1.75]
+    assert [mp.multiplicity for mp in near] == ["s", "s"], a.report
