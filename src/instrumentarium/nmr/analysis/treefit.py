@@ -470,7 +470,7 @@ def select_tree(
     rms = float(np.sqrt(best.rss / len(x)))
     if try_pairs and len(best.groups) == 2 and all(n == 1 for _, n in best.groups) and rms <= max_rel_rms * ymax:
         # a dd or two doublets? (two methyl doublets whose inner lines coincide are a dd by their lines)
-        from .treepair import more_multiplets, split_dd
+        from .treemore import more_multiplets, split_dd
 
         two = split_dd(x, y, best.groups, best.center_hz, fwhm_hz=fwhm_hz, points_per_hz=pph, min_j_hz=min_j,
                        max_nfev=refine_nfev, min_fraction=1 / 3)
