@@ -38,7 +38,7 @@ def test_traces_of_another_species_do_not_shrink_the_unit() -> None:
 
 
 def test_implausible_trees() -> None:
-    from instrumentarium.nmr.analysis.treepair import implausible
+    from instrumentarium.nmr.analysis.treefit import implausible
 
     assert implausible(((25.1, 1), (7.7, 2)), 20.0)  # a 25 Hz H-H coupling inside a dt
     assert not implausible(((56.0, 2),), 20.0)  # CHF2: a lone triplet of 56 Hz

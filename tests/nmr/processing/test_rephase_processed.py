@@ -28,7 +28,7 @@ from instrumentarium.nmr.processing import (
 # the published-table scoring lives with the analysis tests (not a package: put it on the path)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 from multiplet_scoring import d16_rows, format_table, score, totals
-from nmr_proc_synth import CDCL3_LINES
+from nmr_proc_synth import CDCL3_LINES, TOPSPIN_PDATA
 
 LINES = CDCL3_LINES
 
@@ -47,13 +47,7 @@ VENDOR_OK = [
     f"{DEV}/d13_jcamp_dx_misc/jeol_1h_400MHz_spectrum.dx",
     f"{DEV}/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.dx",
     f"{DEV}/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/13c.dx",
-    f"{DEV}/d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1",
-    f"{DEV}/d02_bruker_1H_500MHz_cyclosporin_C6D6/1/pdata/1",
-    f"{DEV}/d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1",
-    f"{DEV}/d06_bruker_13C_151MHz_nmrpy_H2O/1/pdata/1",
-    f"{DEV}/d07_bruker_31P_243MHz_nmrpy_H2O/2/pdata/1",
-    f"{DEV}/d08_bruker_1H_600MHz_presat_nmrpy_H2O/3/pdata/1",
-    f"{DEV}/d09_bruker_1H_400MHz_noesy1d_coffee_extract/22/pdata/1",
+    *TOPSPIN_PDATA,
 ]
 # d16 wrongPhase on its own published table: 0 of 7 before re-phasing; measured after: 6, and 7 once
 # ranges kept their own lines (Kc)

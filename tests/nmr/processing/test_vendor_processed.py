@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from nmr_proc_synth import CDCL3_LINES
+from nmr_proc_synth import CDCL3_LINES, TOPSPIN_PDATA
 
 import instrumentarium as ins
 from instrumentarium.nmr.processing import (
@@ -186,13 +186,7 @@ def test_presaturated_water_is_not_a_reference() -> None:
 DEV = "nmr/nmr_dev_v1"
 # every complex processed vendor 1D spectrum of the dev set (TopSpin 1r+1i, complex JCAMP-DX)
 COMPLEX = [
-    f"{DEV}/d01_bruker_1H_300MHz_aspirin_CDCl3/1/pdata/1",
-    f"{DEV}/d02_bruker_1H_500MHz_cyclosporin_C6D6/1/pdata/1",
-    f"{DEV}/d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1",
-    f"{DEV}/d06_bruker_13C_151MHz_nmrpy_H2O/1/pdata/1",
-    f"{DEV}/d07_bruker_31P_243MHz_nmrpy_H2O/2/pdata/1",
-    f"{DEV}/d08_bruker_1H_600MHz_presat_nmrpy_H2O/3/pdata/1",
-    f"{DEV}/d09_bruker_1H_400MHz_noesy1d_coffee_extract/22/pdata/1",
+    *TOPSPIN_PDATA,
     f"{DEV}/d04_bruker_1H_500MHz_naphthoic_acid_acetone/jcamp/1h.dx",
     f"{DEV}/d13_jcamp_dx_misc/bruker_1h_300MHz_aspirin_spectrum.dx",
     f"{DEV}/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.dx",

@@ -360,13 +360,14 @@ def analyze(
             kind, label = "impurity", "minor signal"
         top_ppm, low_ppm = (float(v) for v in np.interp([lo, hi], idx_axis, ppm))
         ranges.append(NMRRange(round(top_ppm, 4), round(low_ppm, 4), float(integral), round(n_h, 3), kind))
+        centroid = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))  # of an unresolved range
         if fitm is None:
-            center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
+            center = centroid
             mult, js = ("s", ()) if len(g) == 1 else ("m", ())
         else:
             center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
             if mult == "m":
-                center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
+                center = centroid
         parts = [(fitm, center, mult, js)]
         p2 = fitm.partner if fitm is not None else None
         while p2 is not None:
@@ -386,12 +387,10 @@ def analyze(
             # more multiplets than protons: the fit cut one signal into fragments (a CH2 as four
             # half-proton doublets); the range is one multiplet the trees do not explain. (Two
             # are always allowed: a minor isomer's multiplet under the major one's is < 1H.)
-            center = float(np.sum(lppm[g] * heights[g]) / np.sum(heights[g]))
-            parts = [(fitm, center, "m", ())]
+            parts = [(fitm, centroid, "m", ())]
         for part, c_ppm, mult_k, js_k in parts:
             share = part.fraction if len(parts) > 1 else 1.0
             g_k = g if len(parts) == 1 else _lines_of(part, g, hz, widths)
-            kind_k, label_k = kind, label
             multiplets.append(
                 Multiplet(
                     range_ppm=(round(top_ppm, 4), round(low_ppm, 4)),
@@ -401,8 +400,8 @@ def analyze(
                     n_h=round(n_h * share, 3),
                     integral=float(integral * share),
                     peak_ppm=tuple(round(float(apex_ppm[k]), 5) for k in g_k),
-                    kind=kind_k,
-                    label=label_k,
+                    kind=kind,
+                    label=label,
                 )
             )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines

@@ -29,7 +29,7 @@ import numpy as np
 
 from ._lsq import bounded_lm
 
-__all__ = ["TreeFit", "fit_tree", "tree_name", "contiguous_partitions", "expand_groups"]
+__all__ = ["TreeFit", "fit_tree", "tree_name", "contiguous_partitions", "expand_groups", "implausible", "pinned"]
 
 _LETTER = {1: "d", 2: "t", 3: "q", 4: "quint", 5: "sext", 6: "sept"}
 
@@ -72,6 +72,23 @@ def tree_name(groups) -> str:
     if any(n > 6 for _, n in groups):
         return "m"
     return "".join(_LETTER[n] for _, n in sorted(groups, key=lambda g: -g[0]))
+
+
+def implausible(groups, max_j_hz: float | None) -> bool:
+    """A tree of two or more groups with a coupling above ``max_j_hz`` (None: no limit).
+
+    H-H couplings stay below about 20 Hz (geminal sp3 up to ~18 Hz, trans-vinyl 12-18 Hz;
+    Günther, NMR Spectroscopy, 3rd ed., ch. 4); a larger one inside a multi-coupling tree is
+    a tree stretched over overlapped multiplets (d04: "dt, J = 25.1, 7.7 Hz" over three
+    aromatic protons). A lone large doublet or triplet (H-P, H-F: CHF2 t 56 Hz) stays allowed.
+    """
+    return max_j_hz is not None and len(groups) >= 2 and max(float(j) for j, _ in groups) > max_j_hz
+
+
+def pinned(groups, min_j_hz: float) -> bool:
+    """A coupling of ``groups`` pushed against the smallest resolvable one (``min_j_hz``): line
+    broadening the fit turned into a splitting, not a coupling to report."""
+    return min((float(j) for j, _ in groups), default=np.inf) <= min_j_hz + 0.01
 
 
 def expand_groups(groups) -> list[float]:
@@ -370,7 +387,6 @@ def select_tree(
     overlapping multiplets come back as the first one with the second as its ``partner``.
     """
     from .multiplets import MultipletFit
-    from .treepair import implausible
 
     if start is not None and implausible(tuple((j, 1) for j in start.j_hz), max_j_hz):
         # the line analysis' tree is no better: nothing below may fall back on it

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import find_peaks
 
-from .treefit import tree_name
-from .treepair import PairFit, _grow_once, _trees_of, fit_pair
+from .treefit import pinned, tree_name
+from .treepair import PairFit, _grow_once, _trees_of, fit_pair, usable
 
 __all__ = ["more_multiplets", "split_dd"]
 
@@ -55,9 +55,7 @@ def split_dd(x, y, groups, center_hz: float, *, fwhm_hz: float, points_per_hz: f
     for trees, centers in _dd_splits((tuple(groups),), (center_hz,), 0):
         r = fit_pair(x, y, trees, centers, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
                      max_nfev=max_nfev)
-        if r is not None and (min(r.area) < min_fraction * sum(r.area)
-                              or min(j for g in r.groups for j, _ in g) <= min_j_hz + 0.01
-                              or not _alike(r, 0, max_dj_hz)):
+        if not (usable(r, min_fraction, min_j_hz) and _alike(r, 0, max_dj_hz)):
             r = None
         found.append(r)
     side, inter = found
@@ -84,9 +82,7 @@ def _grown(x, y, best: PairFit, *, min_fraction: float, **kw) -> PairFit:
             for g in _grow_once(best.groups[t]):
                 trees = (*best.groups[:t], g, *best.groups[t + 1 :])
                 r = fit_pair(x, y, trees, best.center_hz, max_trees=len(trees), **kw)
-                if r is None or min(r.area) < min_fraction * sum(r.area):
-                    continue
-                if min((j for g2 in r.groups for j, _ in g2), default=np.inf) <= kw["min_j_hz"] + 0.01:
+                if not usable(r, min_fraction, kw["min_j_hz"]):
                     continue
                 if r.bic < (grown or best).bic:
                     grown = r
@@ -120,19 +116,17 @@ def _more_trees(x, y, best: PairFit, *, fwhm_hz, points_per_hz, tol_hz, min_j_hz
         for i_c, (trees, centers) in enumerate(cands):
             r = fit_pair(x, y, trees, centers, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
                          max_nfev=max_nfev, max_trees=max_trees, max_j_hz=max_j_hz)
-            if r is not None and min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
+            if r is not None and any(pinned(g, min_j_hz) for g in r.groups):
                 # a coupling pushed against the smallest resolvable one is line broadening: drop it
                 trees = tuple(tuple((j, n) for j, n in g if j > min_j_hz + 0.01) for g in r.groups)
                 r = fit_pair(x, y, trees, r.center_hz, fwhm_hz=fwhm_hz, points_per_hz=points_per_hz,
                              min_j_hz=min_j_hz, max_nfev=max_nfev, max_trees=max_trees, max_j_hz=max_j_hz)
-            if r is None or min(r.area) < min_fraction * sum(r.area):
+            if not usable(r, min_fraction, min_j_hz):
                 continue
             t = split_at[i_c]
             if t is not None and not (0.5 <= r.area[t] / max(r.area[t + 1], 1e-300) <= 2.0 and _alike(r, t, 1.0)):
                 continue  # two doublets from one dd are two alike groups (two methyls), not a fragment
             if "m" in [tree_name(g) for g in r.groups]:
-                continue
-            if min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
                 continue
             if r.bic < (new or best).bic:
                 new = r

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._lsq import bounded_lm
-from .treefit import _components, tree_name
+from .treefit import _components, implausible, pinned, tree_name
 
-__all__ = ["PairFit", "best_pair", "fit_pair", "implausible", "pair_candidates", "two_overlapping"]
+__all__ = ["PairFit", "best_pair", "fit_pair", "pair_candidates", "two_overlapping", "usable"]
 
 
 @dataclass(frozen=True)
@@ -171,15 +171,14 @@ def fit_pair(
                    sol.fun * scale)
 
 
-def implausible(groups, max_j_hz: float | None) -> bool:
-    """A tree of two or more groups with a coupling above ``max_j_hz`` (None: no limit).
-
-    H-H couplings stay below about 20 Hz (geminal sp3 up to ~18 Hz, trans-vinyl 12-18 Hz;
-    Günther, NMR Spectroscopy, 3rd ed., ch. 4); a larger one inside a multi-coupling tree is
-    a tree stretched over overlapped multiplets (d04: "dt, J = 25.1, 7.7 Hz" over three
-    aromatic protons). A lone large doublet or triplet (H-P, H-F: CHF2 t 56 Hz) stays allowed.
-    """
-    return max_j_hz is not None and len(groups) >= 2 and max(float(j) for j, _ in groups) > max_j_hz
+def usable(r: PairFit | None, min_fraction: float, min_j_hz: float) -> bool:
+    """A fit of several trees that may compete: each multiplet holds at least ``min_fraction``
+    of the area and no coupling is pinned at the smallest resolvable one (:func:`.treefit.pinned`)."""
+    return (
+        r is not None
+        and min(r.area) >= min_fraction * sum(r.area)
+        and not any(pinned(g, min_j_hz) for g in r.groups)
+    )
 
 
 def _symmetric_subsets(f: np.ndarray, tol: float, min_lines: int = 3) -> list[tuple[float, np.ndarray]]:
@@ -322,14 +321,10 @@ def best_pair(
     for g1, g2, c1, c2 in pair_candidates(f, a, single, tol_hz=tol_hz, near_hz=near):
         r = fit_pair(x, y, (g1, g2), (c1, c2), fwhm_hz=fwhm_hz, points_per_hz=points_per_hz, min_j_hz=min_j_hz,
                      max_nfev=screen_nfev, max_j_hz=max_j_hz)
-        if r is None or np.sqrt(r.rss / len(x)) > max_rel_rms * ymax:
+        if not usable(r, min_fraction, min_j_hz) or np.sqrt(r.rss / len(x)) > max_rel_rms * ymax:
             continue
-        if min(r.area) < min_fraction * sum(r.area) or abs(r.center_hz[0] - r.center_hz[1]) < 0.5:
+        if abs(r.center_hz[0] - r.center_hz[1]) < 0.5 or "m" in (tree_name(r.groups[0]), tree_name(r.groups[1])):
             continue
-        if "m" in (tree_name(r.groups[0]), tree_name(r.groups[1])):
-            continue
-        if min((j for g in r.groups for j, _ in g), default=np.inf) <= min_j_hz + 0.01:
-            continue  # pushed against the smallest resolvable coupling
         if best is None or r.bic < best.bic:
             best = r
     from .treemore import _grown, more_multiplets
