@@ -124,3 +124,49 @@ def test_couplings_only_ceiling_ignores_letters() -> None:
     reach, n, _ = ceiling({"a": [tt4, dtd], "b": [h4, ddd]}, [("a", "4", "b", "H4"), ("a", "1ax", "b", "1Hax")],
                           strict=False)
     assert (reach, n) == (3, 4)
+
+
+def test_refit_with_published_couplings_synthetic() -> None:
+    """A td made with known J: our (true) tree refits to the noise, a table 0.5 Hz off does not."""
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+    from multiplet_scoring import Row, refit, tree_groups, verdict
+    from nmr_synth import first_order_spectrum
+
+    mhz, noise = 400.0, 0.0005
+    m = first_order_spectrum([(2.0, (7.0, 7.0, 3.0), 1.0)], mhz=mhz, lw_hz=0.8, noise=noise, seed=3)
+    x, y = np.asarray(m.axes[0].values), np.asarray(m.signal)
+    ours = NS(center_ppm=2.0, multiplicity="td", j_hz=(7.0, 3.0), range_ppm=(2.03, 1.97))
+    analysis = NS(frequency_mhz=mhz, peaks=[NS(ppm=2.0 + k / mhz, width_hz=0.8) for k in (-5, -2, 2, 5)],
+                  multiplets=[ours])
+    rows = score([Row("a", 2.0, 1.97, 2.03, "td", (7.5, 7.5, 3.5), per_letter=False)], [ours])
+    assert rows[0].status == "FAIL J" and rows[0].ours_range == (1.97, 2.03)
+    (fit,) = refit(rows, x, y, analysis)
+    noise_pct = 100.0 * noise / float(np.max(y[(x >= 1.97) & (x <= 2.03)]))
+    assert fit.ours_rms < 1.3 * noise_pct, (fit, noise_pct)
+    assert fit.pub_rms > 5.0 * fit.ours_rms, fit
+    assert fit.verdict.startswith("published J fit worse x") and fit.overlap == 1
+    # the true tree as the "published" one: nothing to tell them apart
+    (same,) = refit(score([Row("a", 2.0, 1.97, 2.03, "td", (7.0, 7.0, 3.0), per_letter=False)], [ours]), x, y,
+                    analysis)
+    assert same.verdict == "similar" and abs(same.pub_rms - same.ours_rms) < 0.1 * noise_pct
+    assert tree_groups([7.0, 7.05, 7.05, 2.7]) == ((7.05, 2), (7.0, 1), (2.7, 1))
+    assert verdict(2.0, 1.2).startswith("ours worse") and verdict(1.0, 1.4) == "similar"
+    assert verdict(None, 1.0) == "ours m"
+
+
+def test_menthol_h6_published_couplings_fit_worse(shared_data: Path) -> None:
+    """d05 menthol H6 (1.44 ppm): our tqt (11.8, 6.6, 3.6 Hz) describes the spectrum, the
+    NMReDATA qdddd (12, 12, 6.58 x3, 4.0, 3.0 Hz) held fixed leaves a residual several times larger."""
+    from multiplet_scoring import refit
+
+    folder = shared_data / DEV / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata"
+    m = bruker_processed(folder / "AN-menthol/10/pdata/1")
+    a = analyze(m)
+    rows = score(nmredata_rows(folder / "compound1.nmredata.sdf"), a.multiplets)
+    fits = {f.row.label: f for f in refit(rows, m.axes[0].values, m.signal, a)}
+    h6 = fits["H6"]
+    assert h6.row.ours_mult == "tqt" and h6.overlap == 1, h6
+    assert h6.ours_rms < 1.5 and h6.pub_rms > 2.0 * h6.ours_rms, h6
+    assert h6.verdict.startswith("published J fit worse"), h6
