@@ -87,7 +87,7 @@ def refit_section(refits: dict[str, list]) -> None:
                 ok[key] = ok.get(key, 0) + 1
                 continue
             n_miss += 1
-            if f.row.ours_center is None:
+            if r.ours_center is None:
                 print(f"{name[:16]:16s} {r.label[:8]:8s} {r.center:6.3f} {r.mult:8s} {'-':8s} {'-':>7s} {'-':>7s}  "
                       "not refit (no multiplet of ours matched)")
                 continue
