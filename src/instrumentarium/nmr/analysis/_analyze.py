@@ -268,9 +268,12 @@ def analyze(
     classes = [p.kind for p in peaks]
     for g, (lo, hi), (f0, f1) in zip(groups, bounds, windows):
         # an exchange-broadened water line among the compound's lines: a range of its own (water.py)
-        wk = water_line(g, lines, classes, apex_h, widths, y0, (lo, hi), typical_width_hz=med_w) if (
+        carved = water_line(g, lines, classes, widths, y0, (lo, hi), typical_width_hz=med_w) if (
             fit and nucleus == "1H") else None
-        yfit = y0 if wk is None else without_line(y0, lines[wk])
+        wk = None if carved is None else carved[0]
+        if carved is not None:
+            lines[wk] = carved[1]  # its area, refitted over the whole range, is subtracted below
+        yfit = y0 if carved is None else without_line(y0, carved[1])
         g = [k for k in g if k != wk]
         integral = integrate(y0, lo, hi, ppp)
         if fit:

@@ -33,17 +33,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.optimize import least_squares
 
-from .peaks import PickedLine, pseudo_voigt
+from .peaks import PickedLine, pseudo_voigt, pv_area
 
-__all__ = ["water_line", "without_line"]
+__all__ = ["refit_range", "water_line", "without_line"]
 
 
 def water_line(
     group: Sequence[int],
     lines: Sequence[PickedLine],
     kinds: Sequence[str],
-    apex_height: np.ndarray,
     width_hz: np.ndarray,
     y: np.ndarray,
     limits: tuple[float, float],
@@ -52,8 +52,11 @@ def water_line(
     taller: float = 2.2,
     broader: float = 1.5,
     undershoot: float = 0.05,
-) -> int | None:
-    """Return the index of the water line to integrate apart from the range ``group``, or None.
+) -> tuple[int, PickedLine] | None:
+    """Return the water line to integrate apart from the range ``group``: its index and its line.
+
+    The line returned is refitted with the range's other lines (:func:`refit_range`); None when
+    the range holds no such line.
 
     Parameters
     ----------
@@ -63,8 +66,6 @@ def water_line(
         Every picked line, with its fitted pseudo-Voigt position, height, FWHM (points) and eta.
     kinds
         Each line's classification by shift (:func:`.impurities.classify_shift`).
-    apex_height
-        The spectrum's height at each line's apex (overlap-robust heights).
     width_hz
         Each line's fitted FWHM in Hz.
     y
@@ -74,8 +75,9 @@ def water_line(
     typical_width_hz
         The spectrum's median linewidth.
     taller
-        The water line is at least this many times taller than the range's next line (2 is the
-        most a first-order multiplet line exceeds its next; 10 % margin).
+        The water line is at least this many times taller than the range's next line, both
+        measured on the spectrum at their apex, the next one less the water line's tail (2 is
+        the most a first-order multiplet line exceeds its next; 10 % margin).
     broader
         The water line is at least this many times broader than the typical line.
     undershoot
@@ -87,13 +89,58 @@ def water_line(
     top = max(group, key=lambda k: lines[k].height)
     if kinds[top] != "water":
         return None
-    others = max(float(apex_height[k]) for k in group if k != top)
-    if apex_height[top] < taller * others or width_hz[top] < broader * typical_width_hz:
+    if width_hz[top] < broader * typical_width_hz:
         return None
     i0, i1 = int(max(0, np.floor(limits[0]))), int(min(len(y), np.ceil(limits[1]) + 1))
-    if float(np.min(without_line(y, lines[top])[i0:i1])) < -undershoot * lines[top].height:
+    fitted = refit_range(y, [lines[k] for k in group], (i0, i1))
+    water = fitted[list(group).index(top)]
+    rest = without_line(y, water)
+
+    def at_apex(values: np.ndarray, ln: PickedLine) -> float:
+        x = ln.apex if np.isfinite(ln.apex) else ln.position
+        return float(np.interp(x, np.arange(len(values), dtype=float), values))
+
+    others = max(at_apex(rest, lines[k]) for k in group if k != top)
+    if at_apex(y, lines[top]) < taller * others:
         return None
-    return top
+    if float(np.min(rest[i0:i1])) < -undershoot * water.height:
+        return None
+    return top, water
+
+
+def refit_range(y: np.ndarray, lines: Sequence[PickedLine], span: tuple[int, int]) -> list[PickedLine]:
+    """Fit the range's lines together to the whole range ``span`` (points ``i0:i1`` of ``y``).
+
+    The peak picker fits overlapping lines a few widths around them (:func:`.peaks.pick_lines`);
+    a broad line under a range of sharp ones needs the whole range, tails included, to be
+    told apart from them. Pseudo-Voigt lines (position, height, FWHM, eta), bounded least
+    squares (the baseline is already removed) started from the picked lines; the picked lines
+    when the fit fails.
+    """
+    i0, i1 = span
+    x = np.arange(i0, i1, dtype=float)
+    seg = y[i0:i1]
+    scale = max(max(ln.height for ln in lines), 1e-300)
+    p0, lb, ub = [], [], []
+    for ln in lines:
+        w = max(ln.fwhm, 0.5)
+        p0 += [ln.position, max(ln.height, 0.0), w, ln.eta]
+        lb += [ln.position - 0.5 * w - 1.0, 0.0, 0.3, 0.0]
+        ub += [ln.position + 0.5 * w + 1.0, 3.0 * max(ln.height, 0.0) + 1e-3 * scale, 4.0 * w + 2.0, 1.0]
+    p0 = np.clip(p0, lb, ub)
+
+    def resid(par: np.ndarray) -> np.ndarray:
+        q = par.reshape(-1, 4)
+        model = np.sum(pseudo_voigt(x[None, :], q[:, :1], q[:, 1:2], q[:, 2:3], q[:, 3:4]), axis=0)
+        return (model - seg) / scale
+
+    try:
+        sol = least_squares(resid, p0, bounds=(lb, ub), x_scale="jac", max_nfev=50 * len(lines) + 100)
+    except (ValueError, np.linalg.LinAlgError):
+        return list(lines)
+    q = sol.x.reshape(-1, 4)
+    return [PickedLine(float(a), float(h), float(w), float(e), pv_area(h, w, e), ln.apex, ln.prominence)
+            for (a, h, w, e), ln in zip(q, lines)]
 
 
 def without_line(y: np.ndarray, line: PickedLine) -> np.ndarray:
