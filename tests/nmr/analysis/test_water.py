@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from nmr_realdata import DEV, processed_fid
+from nmr_synth import first_order_spectrum
 
 from instrumentarium.model import Measurement
 from instrumentarium.nmr.analysis import analyze
-
-sys.path.insert(0, str(Path(__file__).parent))
-from nmr_realdata import DEV, processed_fid
-from nmr_synth import first_order_spectrum
 
 MHZ = 400.0
 WATER_DMSO = 3.33  # Gottlieb et al. 1997, H2O in DMSO-d6
