@@ -11,19 +11,23 @@ first-order multiplets has:
 - it is at the table shift of water in the solvent (Gottlieb, Kotlyar and Nudelman, J. Org.
   Chem. 62, 7512 (1997); Fulmer et al., Organometallics 29, 2176 (2010); :mod:`.impurities`)
   and is the range's strongest line;
-- it is more than twice as tall as any other line of the range: within a first-order
-  multiplet no line exceeds twice the next (binomial intensities: the centre of a triplet is
-  the extreme case), so such a line is no multiplet line sharing the range's pattern;
+- it is more than twice as tall as any other line of the range (that one less the water
+  line's tail): within a first-order multiplet no line exceeds twice the next (binomial
+  intensities: the centre of a triplet is the extreme case), so such a line is no line of a
+  multiplet sharing the range;
 - it is broader than the spectrum's typical line: water exchanges with the sample's OH/NH
   protons, and exchange broadens its line (Bain, Prog. Nucl. Magn. Reson. Spectrosc. 43, 63
   (2003)), while a multiplet's lines share the spectrum's linewidth; and
-- its fitted pseudo-Voigt line (:func:`.peaks.pick_lines`) lies under the spectrum: what is
-  left after subtracting it nowhere dips below the baseline. A line that is really a cluster
-  of multiplet lines (menthol's 1.64 ppm lines on CDCl3's 1.56 water shift) leaves holes.
+- its pseudo-Voigt line, fitted together with the range's other lines over the whole range
+  (:func:`refit_range`), lies under the spectrum: what is left after subtracting it nowhere
+  dips below the baseline. A line that is really a cluster of multiplet lines (menthol's
+  1.64 ppm lines on CDCl3's 1.56 water shift) leaves holes.
 
 The compound range then keeps its limits and integrates what is left (the water line's area
 inside them is subtracted, like any neighbour's: :func:`.ranges.fraction_inside`); the water
-gets its own range, the fitted line's area. A line the compound's pattern explains (aspirin's
+gets its own range, the fitted line's area. A compound line hidden under the water line (no
+maximum of its own) is not in the fit: its area is shared out between the water and its
+neighbours, not known. A line the compound's pattern explains (aspirin's
 H5 triplet on CDCl3's 7.26 line) is never taken: it is no water line, and no line of a triplet
 is more than twice its neighbours.
 """
