@@ -12,7 +12,7 @@ from ...model import Measurement, NMRAcquisition, ProcessingError
 from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 from .impurities import classify_shift, normalize_solvent
 from .journal import journal_report
-from .multiplets import analyze_multiplet, refine_multiplet, symmetric_pattern
+from .multiplets import MultipletFit, analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
 from .ranges import (
@@ -28,6 +28,7 @@ from .ranges import (
 )
 from .treefit import select_tree
 from .treepair import two_overlapping
+from .water import water_line, without_line
 
 __all__ = ["analyze", "spectrum_arrays"]
 
@@ -264,7 +265,16 @@ def analyze(
     raw = []
     comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
     top_h = float(np.max(apex_h[comp_lines])) if comp_lines else 0.0
+    classes = [p.kind for p in peaks]
     for g, (lo, hi), (f0, f1) in zip(groups, bounds, windows):
+        # an exchange-broadened water line among the compound's lines: a range of its own (water.py)
+        carved = water_line(g, lines, classes, widths, y0, (lo, hi), typical_width_hz=med_w) if (
+            fit and nucleus == "1H") else None
+        wk = None if carved is None else carved[0]
+        if carved is not None:
+            lines[wk] = carved[1]  # its area, refitted over the whole range, is subtracted below
+        yfit = y0 if carved is None else without_line(y0, carved[1])
+        g = [k for k in g if k != wk]
         integral = integrate(y0, lo, hi, ppp)
         if fit:
             # tails: add our lines' area beyond the limits, remove the neighbours' inside
@@ -295,7 +305,7 @@ def analyze(
             i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
             fitm = select_tree(
                 ppm[i0:i1] * mhz,
-                y0[i0:i1],
+                yfit[i0:i1],
                 hz[sig],
                 apex_h[sig],
                 fitm,
@@ -305,20 +315,25 @@ def analyze(
             )
         elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
-            fitm = refine_multiplet(ppm[i0:i1] * mhz, y0[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
+            fitm = refine_multiplet(ppm[i0:i1] * mhz, yfit[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
         if len(g) == 1 and peaks[g[0]].width_hz > max(3.0 * med_w, 5.0):
             fitm = fitm and type(fitm)("br s", (), (), fitm.center_hz, 0.0)
         kind = "compound"
         if kinds != {"compound"}:
             # a range is the solvent's/impurity's when its strongest line is
             top = max(g, key=lambda k: peaks[k].intensity)
-            if peaks[top].kind != "compound":
+            if peaks[top].kind != "compound" and not (wk is not None and peaks[top].kind == "water"):
                 kind, label = peaks[top].kind, peaks[top].label
         if kind == "solvent" and fitm is not None and max(fitm.j_hz, default=0.0) > max_solvent_j_hz:
             # a residual solvent line is split only by deuterium (J(H,D) = J(H,H)/6.5, at most
             # ~2.5 Hz: CHD2 quintets); a 7.6 Hz triplet at 7.28 ppm is the compound's (aspirin H5)
             kind, label = "compound", ""
         raw.append((g, lo, hi, integral, fitm, kind, label))
+        if wk is not None:  # the water range: the line's own span within the range, its fitted area
+            w = lines[wk]
+            shape = "br s" if widths[wk] > max(3.0 * med_w, 5.0) else "s"
+            raw.append(([wk], max(lo, w.position - 2.0 * w.fwhm), min(hi, w.position + 2.0 * w.fwhm),
+                        w.area * ppp, MultipletFit(shape, (), (), float(hz[wk]), 0.0), "water", peaks[wk].label))
 
     if nucleus == "1H" and not any(r[5] == "compound" for r in raw):
         # only table shifts besides solvent/water/TMS: the sample is that compound (neat ethyl
@@ -405,7 +420,7 @@ def analyze(
                 )
             )
     for k, p in enumerate(peaks):  # propagate the range's kind to its lines
-        for g, r in zip(groups, ranges):
+        for g, r in zip([row[0] for row in raw], ranges):
             if k in g and p.kind == "compound" and r.kind != "compound":
                 peaks[k] = NMRPeak(**{**p.__dict__, "kind": r.kind})
             elif k in g and p.kind in ("impurity", "water") and r.kind == "compound":
