@@ -254,6 +254,7 @@ def analyze(
         for mj, (lo, hi) in zip(majors, bounds)
     ]
     med_w = float(np.median(widths)) if len(widths) else 1.0
+    broad_hz = max(3.0 * med_w, 5.0)  # a lone line this wide is a "br s" (exchange, unresolved)
     tol = tol_hz if tol_hz is not None else max(0.4, 0.25 * med_w)
 
     # H-H couplings stay below ~20 Hz; a compound with F or P (or an F/P spectrum) may couple more
@@ -316,7 +317,7 @@ def analyze(
         elif fit and fitm is not None and fitm.multiplicity not in ("s", "m"):
             i0, i1 = int(max(0, np.floor(f0))), int(min(len(y0), np.ceil(f1) + 1))
             fitm = refine_multiplet(ppm[i0:i1] * mhz, yfit[i0:i1], fitm, fwhm_hz=float(np.median(widths[g])))
-        if len(g) == 1 and peaks[g[0]].width_hz > max(3.0 * med_w, 5.0):
+        if len(g) == 1 and peaks[g[0]].width_hz > broad_hz:
             fitm = fitm and type(fitm)("br s", (), (), fitm.center_hz, 0.0)
         kind = "compound"
         if kinds != {"compound"}:
@@ -331,7 +332,7 @@ def analyze(
         raw.append((g, lo, hi, integral, fitm, kind, label))
         if wk is not None:  # the water range: the line's own span within the range, its fitted area
             w = lines[wk]
-            shape = "br s" if widths[wk] > max(3.0 * med_w, 5.0) else "s"
+            shape = "br s" if widths[wk] > broad_hz else "s"
             raw.append(([wk], max(lo, w.position - 2.0 * w.fwhm), min(hi, w.position + 2.0 * w.fwhm),
                         w.area * ppp, MultipletFit(shape, (), (), float(hz[wk]), 0.0), "water", peaks[wk].label))
 
