@@ -93,16 +93,21 @@ def test_published_compound_signals_are_not_impurities(shared_data: Path, name: 
     for r in observed_multiplets(path):
         inside = [mp for mp in a.multiplets if mp.range_ppm[1] <= r["center"] <= mp.range_ppm[0]]
         assert inside and all(mp.kind == "compound" for mp in inside), (r["center"], inside)
-    if name != "menthol":  # Mnova's menthol export has CHCl3 at 7.28 ppm, outside the 0.02 ppm window
-        assert {mp.kind for mp in a.multiplets if abs(mp.center_ppm - 7.26) < 0.02} == {"solvent"}
+    # Mnova's menthol export has CHCl3 at 7.28 ppm, outside the 0.02 ppm window: read with the
+    # axis offset its residual shows (impurities.residual_offset_ppm)
+    chcl3 = 7.26 + a.axis_offset_ppm
+    assert {mp.kind for mp in a.multiplets if abs(mp.center_ppm - chcl3) < 0.02} == {"solvent"}
 
 
 def test_dev_spectra_keep_solvent_water_and_tms(shared_data: Path) -> None:
     d = shared_data / DEV
     art = analyze(vendor_processed(d / "d16_jcamp_1H_multiplet_reference_nmr-dataset3/artemisin/1h.jdx"))
     assert any(mp.kind == "water" and abs(mp.center_ppm - 1.56) < 0.1 for mp in art.multiplets)
-    acr = analyze(vendor_processed(d / "d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.dx"))
-    assert any(p.kind == "tms" for p in acr.peaks)
+    aspirin = analyze(vendor_processed(d / "d13_jcamp_dx_misc/bruker_1h_300MHz_aspirin_spectrum.dx"))
+    assert any(p.kind == "solvent" and abs(p.ppm - 7.26) < 0.02 for p in aspirin.peaks)
+    # (d15's line at 0 ppm is silicone grease on an axis 0.06 ppm low: test_axis_offset.py)
+    coffee = analyze(vendor_processed(d / "d09_bruker_1H_400MHz_noesy1d_coffee_extract/22/pdata/1"))
+    assert max(coffee.peaks, key=lambda p: p.intensity if abs(p.ppm) < 0.02 else 0.0).kind == "tms"
     menthol = analyze(vendor_processed(d / "d05_bruker_1H_500MHz_menthol_CDCl3_nmredata/AN-menthol/10/pdata/1"))
     assert any(p.kind == "solvent" and abs(p.ppm - 7.26) < 0.02 for p in menthol.peaks)
 
@@ -117,6 +122,13 @@ def test_carbon_report_in_journal_style() -> None:
     # two carbons that would print the same shift get a second decimal
     assert journal_report("13C", 100.6, "CDCl3", [_mp(128.61), _mp(128.57)]).endswith("δ 128.61, 128.57.")
     assert journal_report("31P", 242.9, "H2O+D2O", [_mp(24.406)]) == "31P NMR (243 MHz, H2O/D2O) δ 24.4."
+
+
+def test_proton_m_range_within_a_hundredth_prints_one_shift() -> None:
+    wide = Multiplet((1.75, 1.60), 1.67, "m", (), 2.0, 2.0, peak_ppm=(1.741, 1.612))
+    narrow = Multiplet((8.47, 8.45), 8.461, "m", (), 3.0, 3.0, peak_ppm=(8.4633, 8.4581))
+    text = journal_report("1H", 600.1, "D2O", [wide, narrow])
+    assert text == "1H NMR (600 MHz, D2O) δ 8.46 (m, 3H), 1.74\u20131.61 (m, 2H)."
 
 
 def test_real_carbon_and_phosphorus_reports(shared_data: Path) -> None:

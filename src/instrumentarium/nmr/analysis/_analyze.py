@@ -10,7 +10,7 @@ import numpy as np
 
 from ...model import Measurement, NMRAcquisition, ProcessingError
 from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
-from .impurities import classify_shift, normalize_solvent
+from .impurities import classify_shift, normalize_solvent, residual_offset_ppm
 from .journal import journal_report
 from .multiplets import MultipletFit, analyze_multiplet, refine_multiplet, symmetric_pattern
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
@@ -191,9 +191,15 @@ def analyze(
         else np.zeros(0, dtype=bool)
     )
 
+    # an unreferenced vendor axis: the table shifts are looked up where its solvent line says
+    axis_offset = (
+        residual_offset_ppm(lppm, heights, solvent_text, mhz=mhz) if nucleus == "1H" and lines else 0.0
+    )
     peaks: list[NMRPeak] = []
     for k, ln in enumerate(lines):
-        kind, label = classify_shift(float(lppm[k]), solvent_text, nucleus=nucleus, present=lppm)
+        kind, label = classify_shift(
+            float(lppm[k] - axis_offset), solvent_text, nucleus=nucleus, present=lppm - axis_offset
+        )
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
         elif kind == "compound" and skirt[k]:
@@ -343,8 +349,11 @@ def analyze(
     # proton counts
     comp = [r for r in raw if r[5] == "compound" and r[3] > 0]
     if comp:  # tiny ranges (noise, humps, traces) must not set the proton unit
+        # measured against a typical real range, not the largest: beside a 24H methyl envelope
+        # (cyclosporin, d02) every 1H range is 4 % of the largest, and the N-methyls became 1H
         big = max(r[3] for r in comp)
-        comp = [r for r in comp if r[3] >= 0.08 * big]
+        typical = float(np.median([r[3] for r in comp if r[3] >= 0.08 * big]))
+        comp = [r for r in comp if r[3] >= 0.08 * typical]
     if comp:  # an "impurity" shift as large as the compound's signals is the compound's own
         med = float(np.median([r[3] for r in comp]))
         comp += [r for r in raw if r[5] == "impurity" and r[3] >= 0.5 * med]
@@ -448,4 +457,5 @@ def analyze(
         reference_ppm=ref_ppm,
         linewidths_hz=lw,
         h_per_integral=(1.0 / unit) if unit else None,
+        axis_offset_ppm=round(float(axis_offset), 4),
     )

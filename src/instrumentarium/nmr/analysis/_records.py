@@ -74,7 +74,10 @@ class NMRAnalysis:
 
     ``noise`` is the standard deviation of the signal-free baseline (signal units),
     ``linewidths_hz`` the widths at 50 %, 0.55 % and 0.11 % height of the reference line
-    (``reference_ppm``), ``report`` the journal-style text.
+    (``reference_ppm``), ``report`` the journal-style text. ``axis_offset_ppm`` is how far the
+    residual solvent line lies from its table shift when that is more than the classification
+    tolerance (an unreferenced vendor axis, :func:`.impurities.residual_offset_ppm`); the
+    solvent and impurity tables were read with it, the shifts reported are the axis's own.
     """
 
     nucleus: str
@@ -88,6 +91,7 @@ class NMRAnalysis:
     reference_ppm: float | None = None
     linewidths_hz: tuple[float, float, float] | None = None
     h_per_integral: float | None = None
+    axis_offset_ppm: float = 0.0
 
 
 @register_record("nmr.qnmr")

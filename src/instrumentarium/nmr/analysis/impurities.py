@@ -30,6 +30,7 @@ __all__ = [
     "normalize_solvent",
     "classify_shift",
     "impurity_signals",
+    "residual_offset_ppm",
     "C13_RESIDUAL",
 ]
 
@@ -225,3 +226,64 @@ def classify_shift(
     if matches:
         return "impurity", min(matches)[2]
     return "compound", ""
+
+
+def residual_offset_ppm(
+    ppm: Sequence[float],
+    height: Sequence[float],
+    solvent: str | None,
+    *,
+    mhz: float,
+    search_ppm: float = 0.15,
+    tol_ppm: float = 0.02,
+    dominance: float = 3.0,
+    cluster_hz: float = 6.0,
+    table_line: float = 0.05,
+) -> float:
+    """How far the 1H residual solvent line sits from its table shift on this axis; 0 when unsure.
+
+    A vendor's axis that was never referenced (TopSpin ``SR = 0``: the lock sets it) can be a
+    tenth of a ppm off: C6D5H of dev d02 at 7.275 ppm for 7.16, so every table shift misses
+    its line by more than the classification's ``tol_ppm``. The residual is taken to be the
+    tallest line within ``search_ppm`` of the table shift only when it is unmistakable:
+
+    - no line of at least ``table_line`` of its height lies within ``tol_ppm`` of the table
+      shift (a residual where the table puts it, even a small one, is the residual: nothing
+      is moved);
+    - it is ``dominance`` times taller than every other line of the window, its own
+      deuterium-split partners (within ``cluster_hz``: acetone-d5's quintet spans 8.8 Hz) aside.
+
+    Parameters
+    ----------
+    ppm, height
+        The picked lines.
+    solvent
+        Free-text solvent name.
+    mhz
+        Spectrometer frequency.
+
+    Returns
+    -------
+    The offset (found - table) in ppm, to subtract from a line's shift before the table
+    lookups of :func:`classify_shift`.
+    """
+    key = normalize_solvent(solvent)
+    shifts = RESIDUAL.get(key or "", ())
+    if not shifts:
+        return 0.0
+    s = shifts[0]
+    p = np.asarray(ppm, dtype=float)
+    h = np.asarray(height, dtype=float)
+    win = np.abs(p - s) <= search_ppm
+    if not win.any():
+        return 0.0
+    top = int(np.flatnonzero(win)[np.argmax(h[win])])
+    if abs(p[top] - s) <= tol_ppm:
+        return 0.0
+    at_table = win & (np.abs(p - s) <= tol_ppm)
+    if np.any(h[at_table] >= table_line * h[top]):
+        return 0.0
+    others = win & (np.abs(p - p[top]) * mhz > cluster_hz)
+    if np.any(h[others] * dominance > h[top]):
+        return 0.0
+    return float(p[top] - s)

@@ -44,6 +44,8 @@ def format_multiplet(mp: Multiplet, nucleus: str = "1H", decimals: int | None = 
         # report the lines' span, not the integration limits
         if mp.peak_ppm:
             hi, lo = max(mp.peak_ppm), min(mp.peak_ppm)
+        if f"{hi:.2f}" == f"{lo:.2f}":  # lines within 0.01 ppm: one shift, not "8.46\u20138.46"
+            return f"{mp.center_ppm:.2f} (m, {nh}H)"
         return f"{hi:.2f}\u2013{lo:.2f} (m, {nh}H)"
     parts = [mp.multiplicity]
     if mp.j_hz:

@@ -162,7 +162,7 @@ def integrate(y: np.ndarray, lo: float, hi: float, ppm_per_point: float) -> floa
 
 def proton_unit(
     integrals: np.ndarray, *, max_h: int = 4, tolerance: float = 0.2, min_agreement: float = 0.85,
-    minor_share: float = 0.1,
+    minor_share: float = 0.1, trace_fraction: float = 0.5,
 ) -> float:
     """Return the integral of one proton, chosen so the integrals are nearly whole numbers.
 
@@ -173,19 +173,24 @@ def proton_unit(
     hydroxyl) and the agreeing ranges carry at least ``min_agreement`` of the weight, each
     range weighted 1/nH (without this, one overlapped 8.5H range halves the unit of a whole
     spectrum: every CH reported as 2H). When no unit fits every range, that partial rule,
-    then the least squared rounding error per range, decide. A few small ranges (at most a
-    third of them, carrying at most ``minor_share`` of the total) may fall below one proton:
-    traces of another species must not shrink the unit of the compound (d04: two impurity
-    lines of a third of a proton made every naphthoic acid CH read 3H).
+    then the least squared rounding error per range, decide; a unit that leaves some range
+    at 1H is preferred there (a smaller unit always rounds better: halved, cyclosporin's ten
+    NH and CH doublets read 2H each, and no range of a 29-range peptide was one proton). A few small ranges (at most a
+    third of them, carrying at most ``minor_share`` of the total) may fall below
+    ``trace_fraction`` of a proton: traces of another species must not shrink the unit of the
+    compound (d04: two impurity lines of a third of a proton made every naphthoic acid CH read
+    3H). Ranges above that are the compound's own: cyclosporin's nine NH and CH doublets at 0.6
+    of the N-methyls' third are its 1H ranges, not traces.
     """
     a = np.asarray([x for x in integrals if x > 0], dtype=float)
     if a.size == 0:
         return 1.0
     best, best_err = float(a.min()), np.inf
+    best1, best1_err = None, np.inf  # the same among units that leave a range at 1H
     partial = None
     for u in sorted({float(x / k) for x in a for k in range(1, max_h + 1)}, reverse=True):
         r = a / u
-        small = r < 0.75
+        small = r < trace_fraction
         if small.any() and (small.sum() > max(1, len(a) // 3) or a[small].sum() > minor_share * a.sum()):
             continue  # a unit the compound's own ranges cannot be fractions of
         n = np.rint(r)
@@ -204,7 +209,11 @@ def proton_unit(
         err = float(np.mean((r - n) ** 2))
         if err < best_err - 1e-3:
             best, best_err = u, err
-    return partial if partial is not None else best
+        if np.any(n[~small] == 1) and err < best1_err - 1e-3:
+            best1, best1_err = u, err
+    if partial is not None:
+        return partial
+    return best1 if best1 is not None else best
 
 
 def fraction_inside(x0: float, fwhm: float, eta: float, lo: float, hi: float) -> float:
