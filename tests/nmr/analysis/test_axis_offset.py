@@ -94,3 +94,19 @@ def test_referenced_dev_spectra_keep_their_axis(shared_data: Path) -> None:
         a = analyze(processed_fid(shared_data / DEV / path))
         assert a.axis_offset_ppm == 0.0, path
         assert any(p.kind == "solvent" for p in a.peaks), path
+
+
+def test_cyclosporin_report_says_how_to_reference(shared_data: Path, tmp_path: Path) -> None:
+    from instrumentarium.nmr.analysis import process_summary_extra, with_analysis
+    from instrumentarium.nmr.analysis.report import write_report
+    from instrumentarium.nmr.processing import reference
+
+    m = vendor_processed(shared_data / DEV / "d02_bruker_1H_500MHz_cyclosporin_C6D6/1/pdata/1")
+    a = analyze(m)
+    html = write_report(m, tmp_path / "r.html", a).read_text(encoding="utf-8")
+    assert "Axis check" in html and "shift_ppm=-0.115" in html
+    assert process_summary_extra(with_analysis(m, a))["axis_offset_ppm"] == a.axis_offset_ppm
+    # following the advice: the NH doublets move to their referenced shifts, no offset is left
+    fixed = analyze(reference(m, shift_ppm=-a.axis_offset_ppm))
+    assert fixed.axis_offset_ppm == 0.0 and "Axis check" not in write_report(m, tmp_path / "f.html", fixed).read_text()
+    assert fixed.report.split("δ ")[1].startswith("8.26 (d, J = 9.7 Hz, 1H)")

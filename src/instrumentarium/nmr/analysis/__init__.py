@@ -55,7 +55,7 @@ def analysis_of(m: Measurement, **options: Any) -> NMRAnalysis:
 
 
 def process_summary_extra(m: Measurement) -> dict[str, Any]:
-    """Return ``peaks``, ``multiplets`` and ``report`` for ``instrumentarium process --json``.
+    """Return ``peaks``, ``multiplets``, ``report`` and ``axis_offset_ppm`` for ``instrumentarium process --json``.
 
     Returns an empty dict for anything that is not a 1-D spectrum on a ppm axis (a FID,
     a 2-D data set), so the technique's process_summary can always call it.
@@ -82,4 +82,5 @@ def process_summary_extra(m: Measurement) -> dict[str, Any]:
         ],
         "report": a.report,
         "noise": to_plain(a.noise),
+        "axis_offset_ppm": a.axis_offset_ppm,
     }

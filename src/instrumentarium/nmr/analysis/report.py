@@ -23,7 +23,7 @@ from ...model import Measurement
 from ._analyze import spectrum_arrays
 from ._records import NMRAnalysis
 
-__all__ = ["report_figure", "report_tables", "write_report"]
+__all__ = ["axis_note", "report_figure", "report_tables", "write_report"]
 
 _KIND_COLOURS = {
     "compound": "C0",
@@ -128,6 +128,18 @@ def report_tables(
     ]
 
 
+def axis_note(a: NMRAnalysis) -> str:
+    """One sentence on an axis whose solvent residual is off its table shift (empty when it is not)."""
+    if not a.axis_offset_ppm:
+        return ""
+    return (
+        f"the {a.solvent} residual line lies {a.axis_offset_ppm:+.3f} ppm from its table shift, so the "
+        "axis was not referenced to it; solvent and impurities were recognised on the corrected shifts, "
+        "the shifts reported are the spectrum's own. To report referenced shifts, re-reference first: "
+        f"instrumentarium.nmr.processing.reference(spec, shift_ppm={-a.axis_offset_ppm:+.3f})."
+    )
+
+
 def write_report(m: Measurement, path: str | os.PathLike[str], analysis: NMRAnalysis | None = None) -> Path:
     """Write an HTML report (PNG embedded) to ``path`` and the PNG beside it; return the HTML path."""
     a = _analysis(m, analysis)
@@ -145,6 +157,7 @@ def write_report(m: Measurement, path: str | os.PathLike[str], analysis: NMRAnal
         f"<h1>{html.escape(a.nucleus)} NMR</h1>",
         f"<p>{html.escape(a.report)}</p>",
         f"<p>Noise (SD): {a.noise:.4g}; lines: {len(a.peaks)}; multiplets: {len(a.multiplets)}</p>",
+        *([f"<p><b>Axis check:</b> {html.escape(axis_note(a))}</p>"] if a.axis_offset_ppm else []),
         f"<img alt='spectrum' src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}'>",
     ]
     for title, headers, rows in report_tables(m, a):
