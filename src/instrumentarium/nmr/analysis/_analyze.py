@@ -192,14 +192,11 @@ def analyze(
     )
 
     # an unreferenced vendor axis: the table shifts are looked up where its solvent line says
-    axis_offset = (
-        residual_offset_ppm(lppm, heights, solvent_text, mhz=mhz) if nucleus == "1H" and lines else 0.0
-    )
+    axis_offset = residual_offset_ppm(lppm, heights, solvent_text, mhz=mhz) if nucleus == "1H" else 0.0
+    table_ppm = lppm - axis_offset  # the lines' shifts on the tables' axis
     peaks: list[NMRPeak] = []
     for k, ln in enumerate(lines):
-        kind, label = classify_shift(
-            float(lppm[k] - axis_offset), solvent_text, nucleus=nucleus, present=lppm - axis_offset
-        )
+        kind, label = classify_shift(float(table_ppm[k]), solvent_text, nucleus=nucleus, present=table_ppm)
         if k in sats:
             kind, label = "c13_satellite", "13C satellite"
         elif kind == "compound" and skirt[k]:

@@ -174,9 +174,9 @@ def proton_unit(
     range weighted 1/nH (without this, one overlapped 8.5H range halves the unit of a whole
     spectrum: every CH reported as 2H). When no unit fits every range, that partial rule,
     then the least squared rounding error per range, decide; a unit that leaves some range
-    at 1H is preferred there (a smaller unit always rounds better: halved, cyclosporin's ten
-    NH and CH doublets read 2H each, and no range of a 29-range peptide was one proton). A few small ranges (at most a
-    third of them, carrying at most ``minor_share`` of the total) may fall below
+    at 1H is preferred there (a smaller unit always rounds better: halved, cyclosporin's NH
+    and CH doublets read 2H each, and no range of the peptide was one proton). A few small
+    ranges (at most a third of them, carrying at most ``minor_share`` of the total) may fall below
     ``trace_fraction`` of a proton: traces of another species must not shrink the unit of the
     compound (d04: two impurity lines of a third of a proton made every naphthoic acid CH read
     3H). Ranges above that are the compound's own: cyclosporin's nine NH and CH doublets at 0.6

@@ -157,7 +157,7 @@ def write_report(m: Measurement, path: str | os.PathLike[str], analysis: NMRAnal
         f"<h1>{html.escape(a.nucleus)} NMR</h1>",
         f"<p>{html.escape(a.report)}</p>",
         f"<p>Noise (SD): {a.noise:.4g}; lines: {len(a.peaks)}; multiplets: {len(a.multiplets)}</p>",
-        *([f"<p><b>Axis check:</b> {html.escape(axis_note(a))}</p>"] if a.axis_offset_ppm else []),
+        *([f"<p><b>Axis check:</b> {html.escape(note)}</p>"] if (note := axis_note(a)) else []),
         f"<img alt='spectrum' src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}'>",
     ]
     for title, headers, rows in report_tables(m, a):
