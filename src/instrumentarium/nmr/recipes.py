@@ -67,9 +67,11 @@ def auto_recipe(m: Measurement) -> Recipe:
     elif not m.is_complex:
         # an already processed real spectrum (vendor JCAMP-DX export, TopSpin 1r without 1i):
         # its phase is checked on the Hilbert-rebuilt imaginary part and corrected only when
-        # clearly wrong; otherwise it is left exactly as the vendor made it (axis included)
+        # clearly wrong; otherwise it is left exactly as the vendor made it, its axis too unless
+        # the reference line is off by more than the nucleus' tolerance, as for a complex one
         return Recipe.of(
             ("nmr.rephase_processed", {"edited": edited, "exclude_ppm": None, "solvent_window_ppm": 0.25}),
+            ("nmr.reference", {"method": "auto", "check_vendor": True, "vendor_tolerance_ppm": None}),
             name="auto",
             technique="nmr",
         )

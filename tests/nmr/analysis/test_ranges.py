@@ -101,7 +101,10 @@ def test_two_methyl_singlets_are_not_joined_into_a_doublet() -> None:
 
 def test_butyl_acrylate_shifts_match_its_nmredata(shared_data) -> None:
     # the whole chain on a raw 600 MHz FID (JCAMP-DX): every published 1H shift of d15's NMReDATA
-    # is one of our compound multiplets' centres within 0.01 ppm, and nothing else is reported
+    # is one of our compound multiplets' centres within 0.01 ppm, and nothing else is reported.
+    # The NMReDATA was read on the vendor's axis, which put silicone grease at 0 ppm (CHCl3 at
+    # 7.199 there): ours is referenced to CHCl3 (the grease is not taken for TMS), so every
+    # published shift is 0.061 ppm low
     import re
 
     import instrumentarium as ins
@@ -115,4 +118,6 @@ def test_butyl_acrylate_shifts_match_its_nmredata(shared_data) -> None:
     a = analyze(ins.process(ins.read(folder / "1h.fid.dx")))
     ours = sorted((mp.center_ppm for mp in a.multiplets if mp.kind == "compound"), reverse=True)
     assert len(ours) == len(published), a.report
-    assert np.allclose(ours, sorted(published, reverse=True), atol=0.01), (ours, published)
+    offset = np.median(np.subtract(ours, sorted(published, reverse=True)))
+    assert offset == pytest.approx(0.061, abs=0.005), (ours, published)
+    assert np.allclose(ours, np.add(sorted(published, reverse=True), offset), atol=0.01), (ours, published)

@@ -81,3 +81,45 @@ def test_manual_shift() -> None:
     out = reference(s, shift_ppm=0.123)
     np.testing.assert_allclose(out.axes[0].values, s.axes[0].values + 0.123)
     assert out.provenance[-1].decisions["method"] == "manual"
+
+
+# -- an axis far off, and a "TMS" that is grease -------------------------------------------
+
+
+def test_a_lone_residual_far_from_its_table_shift_references_the_axis() -> None:
+    # TopSpin SR = 0 (dev d02): C6D5H 0.115 ppm high, beyond the distance-weighted search; it is
+    # the only line within 0.15 ppm of 7.16, so it is the solvent and the axis moves
+    s = spectrum([(7.16, 0.6, 3.0), (8.3, 0.5, 1.0), (3.0, 2.0, 1.0)], solvent="C6D6", offset_ppm=0.115)
+    out = reference(s)
+    d = out.provenance[-1].decisions
+    assert (d["method"], d["compound"], d.get("far_from_table")) == ("solvent", "C6D6", True), d
+    assert d["shift_ppm"] == pytest.approx(-0.115, abs=0.002)
+    assert any("from its table shift" in w for w in out.warnings)
+
+
+def test_a_far_line_beside_another_of_comparable_height_is_not_taken() -> None:
+    # two lines within 0.15 ppm of 7.16, neither 3x the other: which is the solvent cannot be told
+    s = spectrum([(7.16, 0.6, 3.0), (6.935, 0.4, 2.0), (3.0, 2.0, 1.0)], solvent="C6D6", offset_ppm=0.115)
+    d = reference(s).provenance[-1].decisions
+    assert d["method"] == "none", d
+
+
+def test_a_zero_line_at_the_grease_shift_of_the_residual_is_not_tms() -> None:
+    # dev d15: the "TMS" is silicone grease (0.07 ppm in CDCl3, Gottlieb 1997); referenced to it,
+    # CHCl3 would read 7.19. The residual references the axis and the rejection says why
+    s = spectrum([(0.07, 0.5, 1.0), (7.26, 0.4, 1.0), (4.1, 2.0, 1.0)], offset_ppm=0.03)
+    out = reference(s)
+    d = out.provenance[-1].decisions
+    assert (d["method"], d["compound"]) == ("solvent", "CDCl3"), d
+    assert d["shift_ppm"] == pytest.approx(-0.03, abs=0.002)
+    assert any("silicone grease" in r for r in d["rejected"]), d
+    # a real TMS beside the same residual stays the reference
+    d = reference(spectrum([(0.0, 0.5, 1.0), (7.26, 0.4, 1.0), (4.1, 2.0, 1.0)], offset_ppm=0.03)).provenance[-1]
+    assert (d.decisions["compound"], d.decisions.get("rejected")) == ("TMS", None), d.decisions
+
+
+def test_a_standard_disagreeing_with_the_residual_otherwise_is_kept_with_a_warning() -> None:
+    # 0.05 ppm apart but not at grease's shift: TMS stays, the disagreement is reported
+    out = reference(spectrum([(0.0, 0.5, 1.0), (7.31, 0.4, 1.0), (4.1, 2.0, 1.0)]))
+    assert out.provenance[-1].decisions["compound"] == "TMS"
+    assert any("check the solvent and the standard" in w for w in out.warnings), out.warnings

@@ -66,6 +66,11 @@ def real_spectrum(p0: float, p1: float, *, noise: float = 2e-4):
     return s.replace(signal=s.signal.real.copy())
 
 
+def rephase_step(out):
+    """The rephase step of ``out``'s processing (a real processed spectrum: rephase, then reference)."""
+    return next(p for p in out.provenance if p.step == "nmr.rephase_processed")
+
+
 def phase_error_at_lines(m, p0: float, p1: float, d: dict) -> np.ndarray:
     axis = m.axes[0].values
     x = np.array([np.argmin(np.abs(axis - ppm)) for ppm, _, _ in LINES]) / axis.size
@@ -76,8 +81,9 @@ def phase_error_at_lines(m, p0: float, p1: float, d: dict) -> np.ndarray:
 def test_known_phase_error_is_recovered_and_corrected(p0: float, p1: float) -> None:
     m = real_spectrum(p0, p1)
     out = ins.process(m)
-    step = out.provenance[-1]
-    assert step.step == "nmr.rephase_processed" and step.decisions["applied"], step.decisions
+    assert [p.step for p in out.provenance[len(m.provenance) :]] == ["nmr.rephase_processed", "nmr.reference"]
+    step = rephase_step(out)
+    assert step.decisions["applied"], step.decisions
     assert np.abs(phase_error_at_lines(m, p0, p1, step.decisions)).max() < 2.0, step.decisions
     assert any("vendor spectrum re-phased by p0/p1 =" in w for w in out.warnings)
     # real stays real, on the same axis; the lines are absorptive again
@@ -93,7 +99,7 @@ def test_known_phase_error_is_recovered_and_corrected(p0: float, p1: float) -> N
 def test_small_phase_error_leaves_the_spectrum_exactly_as_it_was(p0: float, p1: float) -> None:
     m = real_spectrum(p0, p1)
     out = ins.process(m)
-    d = out.provenance[-1].decisions
+    d = rephase_step(out).decisions
     assert d["applied"] is False and d["error_deg"] <= 10.0, d
     np.testing.assert_array_equal(out.signal, m.signal)
     assert not out.warnings
@@ -141,11 +147,17 @@ def test_correctly_phased_vendor_spectra_come_out_unchanged(shared_data: Path, r
     m = read_spectrum(path)
     real = m.replace(signal=np.real(m.signal).copy())  # what a real-only export (1r without 1i) holds
     out = ins.process(real)
-    d = out.provenance[-1].decisions
-    assert out.provenance[-1].step == "nmr.rephase_processed"
+    d = rephase_step(out).decisions
     assert d["applied"] is False, d
     np.testing.assert_array_equal(out.signal, real.signal)
-    assert out.axes == real.axes
+    # the axis too, unless the reference check found the vendor's off (as for the complex copy)
+    ref = out.provenance[-1]
+    assert ref.step == "nmr.reference", ref
+    if ref.decisions["vendor_axis"] == "kept":
+        assert out.axes == real.axes
+    else:
+        shift = -ref.decisions["vendor_offset_ppm"]
+        np.testing.assert_allclose(out.axes[0].values, real.axes[0].values + shift, atol=1e-4)
     if m.is_complex:
         # with the vendor's own imaginary part the step agrees
         assert rephase_processed(m).provenance[-1].decisions["applied"] is False
@@ -161,7 +173,7 @@ def wrong_and_right(shared_data: Path):
 
 def test_mis_phased_d16_copy_is_rephased_close_to_the_correct_copy(wrong_and_right) -> None:
     wrong, out, right = wrong_and_right
-    d = out.provenance[-1].decisions
+    d = rephase_step(out).decisions
     assert d["applied"] and d["error_deg"] > 30.0, d
     assert any(w.startswith("nmr.rephase_processed: vendor spectrum re-phased by p0/p1 =") for w in out.warnings)
     assert np.corrcoef(wrong.signal, right.signal)[0, 1] < 0.6
@@ -193,7 +205,7 @@ def test_unphased_varian_jcamp_is_rephased(shared_data: Path) -> None:
         pytest.skip(f"{path} not in this copy of the shared data")
     m = read_spectrum(path)
     out = ins.process(m)
-    d = out.provenance[-1].decisions
+    d = rephase_step(out).decisions
     assert d["applied"] and d["error_deg"] > 30.0, d
     assert d["negative_fraction_before"] > 0.2 and d["negative_fraction_after"] < 0.02, d
 
@@ -209,7 +221,8 @@ def test_cli_process_json_reports_the_rephase(shared_data: Path) -> None:
     result = CliRunner().invoke(main, ["process", str(path), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     d = json.loads(result.output)
-    assert [s["step"] for s in d["steps"]] == ["nmr.rephase_processed"]
+    assert [s["step"] for s in d["steps"]] == ["nmr.rephase_processed", "nmr.reference"]
+    assert d["steps"][1]["decisions"]["vendor_axis"] == "kept"  # CHCl3 at 7.27: the vendor's axis is right
     assert d["steps"][0]["decisions"]["applied"] is True
     assert d["phase"]["method"] == "automatic" and abs(d["phase"]["p0_deg"]) > 30.0, d["phase"]
     assert any("vendor spectrum re-phased by p0/p1 =" in w for w in d["warnings"])

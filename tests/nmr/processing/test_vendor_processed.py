@@ -192,10 +192,12 @@ COMPLEX = [
     f"{DEV}/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.dx",
     f"{DEV}/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/13c.dx",
 ]
-# the two whose vendor axis is off by more than the tolerance (unreferenced lock axis, SR = 0 /
-# a stale SR): (solvent line, table shift, where the vendor has it)
+# those whose vendor axis is off by more than the tolerance (unreferenced lock axis, SR = 0 /
+# a stale SR / silicone grease put at 0 ppm): (solvent line, table shift, where the vendor has it)
 OFF = {
+    "d02_bruker_1H_500MHz_cyclosporin_C6D6/1/pdata/1": ("C6D6", 7.16, 7.2746),
     "d04_bruker_1H_500MHz_naphthoic_acid_acetone/jcamp/1h.dx": ("acetone-d6", 2.05, 2.0903),
+    "d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.dx": ("CDCl3", 7.26, 7.1986),
     "d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/13c.dx": ("CDCl3", 77.16, 76.0025),
 }
 
@@ -307,3 +309,29 @@ def test_d15_13c_fid_path_uses_the_centre_of_the_cdcl3_triplet(shared_data: Path
     # all three triplet lines are where the table puts them (an edge line taken for the centre
     # leaves one of them in the gap 32 Hz outside)
     assert min(lines) > 0.5 * max(lines), lines
+
+
+def test_fids_on_a_far_off_or_grease_axis_are_referenced_to_their_residual(shared_data: Path) -> None:
+    # d02 (TopSpin SR = 0): C6D5H at 7.275 ppm, beyond the distance-weighted search, is the only
+    # line within 0.15 ppm of 7.16; cyclosporin has no aromatic H
+    out = ins.process(read(shared_data, f"{DEV}/d02_bruker_1H_500MHz_cyclosporin_C6D6/1"))
+    ref = decisions(out, "nmr.reference")
+    assert (ref["compound"], ref.get("far_from_table")) == ("C6D6", True), ref
+    assert ref["shift_ppm"] == pytest.approx(-0.1145, abs=0.002), ref
+    assert line_ppm(out, 7.16) == pytest.approx(7.16, abs=0.002)
+    # d15: the line near 0 ppm is silicone grease (0.07 in CDCl3); taken for TMS it put CHCl3 at 7.199
+    out = ins.process(read(shared_data, f"{DEV}/d15_jcamp_600MHz_butyl_acrylate_141-32-2_with_2D_HSQC/1h.fid.dx"))
+    ref = decisions(out, "nmr.reference")
+    assert ref["compound"] == "CDCl3" and any("silicone grease" in r for r in ref["rejected"]), ref
+    assert line_ppm(out, 7.26) == pytest.approx(7.26, abs=0.002)
+    assert line_ppm(out, 0.06, within=0.03) == pytest.approx(0.061, abs=0.003)
+
+
+def test_a_weak_reference_line_does_not_move_a_vendor_axis(shared_data: Path) -> None:
+    # d16 borohydride (a MAS spectrum, "THF"): the tallest line near THF-d7's 3.58 ppm is 0.084 ppm
+    # off and found with confidence 0.21; nothing says the vendor's axis is wrong
+    m = read(shared_data, f"{DEV}/d16_jcamp_1H_multiplet_reference_nmr-dataset3/borohydride/1h.jdx")
+    out = ins.process(m)
+    ref = decisions(out, "nmr.reference")
+    assert ref["vendor_axis"] == "kept" and "too weak" in ref["reason"], ref
+    assert out.axes == m.axes

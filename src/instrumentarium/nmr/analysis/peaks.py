@@ -33,7 +33,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.signal import find_peaks, peak_widths
 
-__all__ = ["PickedLine", "pick_lines", "pseudo_voigt", "pv_area", "ripple_trains", "skirt_maxima"]
+__all__ = ["PickedLine", "fit_lines", "pick_lines", "pseudo_voigt", "pv_area", "ripple_trains", "skirt_maxima"]
 
 _GAUSS_AREA = float(np.sqrt(np.pi / (4.0 * np.log(2.0))))
 
@@ -79,42 +79,68 @@ def _parabolic(y: np.ndarray, i: int) -> tuple[float, float]:
     return i + dx, float(b - 0.25 * (a - c) * dx)
 
 
-def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500) -> list[PickedLine]:
-    lo = int(max(0, np.floor(min(p.position - 3 * p.fwhm for p in lines))))
-    hi = int(min(len(y), np.ceil(max(p.position + 3 * p.fwhm for p in lines)) + 1))
-    if hi - lo < 4 * len(lines) + 2 or hi - lo > max_points:
-        return lines
-    x = np.arange(lo, hi, dtype=float)
-    seg = y[lo:hi]
+def fit_lines(
+    y: np.ndarray,
+    lines: list[PickedLine],
+    span: tuple[int, int],
+    *,
+    eta: float | None = None,
+    offset: bool = False,
+    max_nfev: int | None = None,
+    tol: float = 1e-8,
+    min_fwhm: float = 0.5,
+    height_floor: float = 1e-3,
+) -> list[PickedLine]:
+    """Fit pseudo-Voigt ``lines`` together to ``y[i0:i1]`` (``span``); the lines, refitted.
+
+    Bounded least squares (trust-region reflective, analytic Jacobian) started from the
+    picked lines: each centre within half a width (at least ``min_fwhm`` points) and a point of
+    its start, its height within 0 and 3x plus ``height_floor`` of the tallest line, its FWHM 0.3
+    points to 4x + 2 points, its Lorentzian fraction 0-1 (started from ``eta``, or each line's
+    own when None). ``offset``: a constant baseline offset (within 5 % of the tallest line) is
+    fitted too. The picked lines are returned when the fit fails.
+    """
+    i0, i1 = span
+    x = np.arange(i0, i1, dtype=float)
+    seg = y[i0:i1]
+    scale = max(max(abs(p.height) for p in lines), 1e-300)
     p0, lb, ub = [], [], []
     for p in lines:
-        p0 += [p.position, p.height, p.fwhm, 0.8]
-        lb += [p.position - 0.5 * p.fwhm - 1, 0.0, 0.3, 0.0]
-        ub += [p.position + 0.5 * p.fwhm + 1, 3.0 * p.height + 1e-300, 4.0 * p.fwhm + 2, 1.0]
-    p0 += [0.0]
-    scale = max(abs(max(p.height for p in lines)), 1e-300)
-    lb += [-0.05 * scale]
-    ub += [0.05 * scale]
+        w = max(p.fwhm, min_fwhm)
+        p0 += [p.position, max(p.height, 0.0), w, p.eta if eta is None else eta]
+        lb += [p.position - 0.5 * w - 1.0, 0.0, 0.3, 0.0]
+        ub += [
+            p.position + 0.5 * w + 1.0,
+            3.0 * max(p.height, 0.0) + max(height_floor * scale, 1e-300),
+            4.0 * w + 2.0,
+            1.0,
+        ]
+    if offset:
+        p0 += [0.0]
+        lb += [-0.05 * scale]
+        ub += [0.05 * scale]
     p0 = np.clip(p0, lb, ub)
+    n = 4 * len(lines)
 
     def resid(par: np.ndarray) -> np.ndarray:
-        q = par[:-1].reshape(-1, 4)
+        q = par[:n].reshape(-1, 4)
         model = np.sum(pseudo_voigt(x[None, :], q[:, :1], q[:, 1:2], q[:, 2:3], q[:, 3:4]), axis=0)
-        return (model + par[-1] - seg) / scale
+        return (model + (par[n] if offset else 0.0) - seg) / scale
 
     def jac(par: np.ndarray) -> np.ndarray:
-        q = par[:-1].reshape(-1, 4)
-        x0, h, w, eta = (q[:, i : i + 1] for i in range(4))
+        q = par[:n].reshape(-1, 4)
+        x0, h, w, e = (q[:, i : i + 1] for i in range(4))
         d = (x[None, :] - x0) / (0.5 * w)
         lor = 1.0 / (1.0 + d * d)
         gau = np.exp(-np.log(2.0) * d * d)
-        dfd = h * (eta * (-2.0 * d * lor * lor) + (1.0 - eta) * (-2.0 * np.log(2.0) * d * gau))
+        dfd = h * (e * (-2.0 * d * lor * lor) + (1.0 - e) * (-2.0 * np.log(2.0) * d * gau))
         J = np.empty((x.size, par.size))
-        J[:, 0:-1:4] = (dfd * (-2.0 / w)).T
-        J[:, 1:-1:4] = (eta * lor + (1.0 - eta) * gau).T
-        J[:, 2:-1:4] = (dfd * (-d / w)).T
-        J[:, 3:-1:4] = (h * (lor - gau)).T
-        J[:, -1] = 1.0
+        J[:, 0:n:4] = (dfd * (-2.0 / w)).T
+        J[:, 1:n:4] = (e * lor + (1.0 - e) * gau).T
+        J[:, 2:n:4] = (dfd * (-d / w)).T
+        J[:, 3:n:4] = (h * (lor - gau)).T
+        if offset:
+            J[:, n] = 1.0
         return J / scale
 
     try:
@@ -124,19 +150,37 @@ def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500)
             jac=jac,
             bounds=(lb, ub),
             x_scale="jac",
-            max_nfev=10 * len(lines) + 20,
-            ftol=1e-6,
-            xtol=1e-6,
+            max_nfev=max_nfev or 50 * len(lines) + 100,
+            ftol=tol,
+            xtol=tol,
             tr_solver="lsmr",
         )
     except (ValueError, np.linalg.LinAlgError):
+        return list(lines)
+    q = sol.x[:n].reshape(-1, 4)
+    return [
+        PickedLine(float(a), float(h), float(w), float(e), pv_area(h, w, e), p.apex, p.prominence)
+        for (a, h, w, e), p in zip(q, lines)
+    ]
+
+
+def _fit_cluster(y: np.ndarray, lines: list[PickedLine], max_points: int = 1500) -> list[PickedLine]:
+    """Fit a cluster of overlapping picked lines over three widths around them (:func:`fit_lines`)."""
+    lo = int(max(0, np.floor(min(p.position - 3 * p.fwhm for p in lines))))
+    hi = int(min(len(y), np.ceil(max(p.position + 3 * p.fwhm for p in lines)) + 1))
+    if hi - lo < 4 * len(lines) + 2 or hi - lo > max_points:
         return lines
-    par = sol.x
-    out = []
-    for k, p in enumerate(lines):
-        x0, h, w, eta = par[4 * k : 4 * k + 4]
-        out.append(PickedLine(float(x0), float(h), float(w), float(eta), pv_area(h, w, eta), p.apex, p.prominence))
-    return out
+    return fit_lines(
+        y,
+        lines,
+        (lo, hi),
+        eta=0.8,
+        offset=True,
+        max_nfev=10 * len(lines) + 20,
+        tol=1e-6,
+        min_fwhm=0.0,
+        height_floor=0.0,
+    )
 
 
 def ripple_trains(

@@ -37,9 +37,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import least_squares
 
-from .peaks import PickedLine, pseudo_voigt, pv_area
+from .peaks import PickedLine, fit_lines, pseudo_voigt
 
 __all__ = ["refit_range", "water_line", "without_line"]
 
@@ -117,34 +116,11 @@ def refit_range(y: np.ndarray, lines: Sequence[PickedLine], span: tuple[int, int
 
     The peak picker fits overlapping lines a few widths around them (:func:`.peaks.pick_lines`);
     a broad line under a range of sharp ones needs the whole range, tails included, to be
-    told apart from them. Pseudo-Voigt lines (position, height, FWHM, eta), bounded least
-    squares (the baseline is already removed) started from the picked lines; the picked lines
-    when the fit fails.
+    told apart from them. The same pseudo-Voigt fit (:func:`.peaks.fit_lines`, no baseline
+    offset: the baseline is already removed) over the whole range; the picked lines when the
+    fit fails.
     """
-    i0, i1 = span
-    x = np.arange(i0, i1, dtype=float)
-    seg = y[i0:i1]
-    scale = max(max(ln.height for ln in lines), 1e-300)
-    p0, lb, ub = [], [], []
-    for ln in lines:
-        w = max(ln.fwhm, 0.5)
-        p0 += [ln.position, max(ln.height, 0.0), w, ln.eta]
-        lb += [ln.position - 0.5 * w - 1.0, 0.0, 0.3, 0.0]
-        ub += [ln.position + 0.5 * w + 1.0, 3.0 * max(ln.height, 0.0) + 1e-3 * scale, 4.0 * w + 2.0, 1.0]
-    p0 = np.clip(p0, lb, ub)
-
-    def resid(par: np.ndarray) -> np.ndarray:
-        q = par.reshape(-1, 4)
-        model = np.sum(pseudo_voigt(x[None, :], q[:, :1], q[:, 1:2], q[:, 2:3], q[:, 3:4]), axis=0)
-        return (model - seg) / scale
-
-    try:
-        sol = least_squares(resid, p0, bounds=(lb, ub), x_scale="jac", max_nfev=50 * len(lines) + 100)
-    except (ValueError, np.linalg.LinAlgError):
-        return list(lines)
-    q = sol.x.reshape(-1, 4)
-    return [PickedLine(float(a), float(h), float(w), float(e), pv_area(h, w, e), ln.apex, ln.prominence)
-            for (a, h, w, e), ln in zip(q, lines)]
+    return fit_lines(y, list(lines), span)
 
 
 def without_line(y: np.ndarray, line: PickedLine) -> np.ndarray:

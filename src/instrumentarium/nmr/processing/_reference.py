@@ -4,9 +4,10 @@ Order of preference, as a spectroscopist would do it: for 1H an internal standar
 0 ppm (TMS in organic solvents, DSS/TSP in water) when one is clearly present, else the
 residual solvent signal from :mod:`._solvents`; for 13C the solvent carbon first (TMS is
 often weak), then TMS. The spectrometer's unreferenced axis (lock-based, BF1) is normally
-within a few hundredths of a ppm, so signals are searched near their expected shift only
-(TopSpin axes of the dev set with SR = 0: CHCl3 +0.025 ppm (d05), acetone-d5 +0.040 ppm (d04);
-C6D5H in d02, +0.115 ppm, lies outside what the search trusts and is not used).
+within a few hundredths of a ppm, so signals are searched near their expected shift, nearer
+lines weighted up (TopSpin axes of the dev set with SR = 0: CHCl3 +0.025 ppm (d05), acetone-d5
++0.040 ppm (d04)). A 1H residual further off (C6D5H in d02, +0.115 ppm) is taken only when it is
+unmistakable: the one line of its window, with nothing at the table shift (:func:`_find_far`).
 The shift applied and the signal used are recorded; nothing is shifted when nothing fits.
 
 What counts as the reference line (the dev set's vendor spectra showed each of these going wrong):
@@ -14,6 +15,9 @@ What counts as the reference line (the dev set's vendor spectra showed each of t
 - an internal standard must look added: at least :data:`MIN_STANDARD_FRACTION` of the tallest
   line (TMS at 0.03 % v/v gives ~2 mM of a 12-proton singlet, a few percent of a typical solute
   line; dev d01 has no TMS, and a 19-sigma impurity line at 6e-5 of the tallest was taken for it);
+- a 1H standard must agree with the solvent residual, when there is one, within 0.03 ppm; when it
+  does not and it stands at the solvent's silicone grease shift (0.07 ppm in CDCl3) on the
+  residual's axis, it is grease (dev d15, d16 artemisin), and the residual references the axis;
 - a solvent whose residual is a singlet (CHCl3, HDO) must stand alone: at least 70 % of the
   summed prominence of the lines within 20 Hz of it (a solute multiplet's partners lie there).
   A line inside a multiplet (dev d01: the middle line of aspirin's H5 td, 0.02 ppm from 7.26)
@@ -26,8 +30,8 @@ What counts as the reference line (the dev set's vendor spectra showed each of t
 ``check_vendor=True`` checks an axis a vendor's software already made instead of replacing it
 (processed spectra, TopSpin ``1r``/``1i``): the reference line is found as above and the axis
 is kept when the line lies within ``vendor_tolerance_ppm`` of its table shift (default
-:data:`VENDOR_TOLERANCE_PPM`) or when no reference line is found; otherwise it is re-referenced
-with a warning.
+:data:`VENDOR_TOLERANCE_PPM`), when no reference line is found, or when it is found with less
+than :data:`VENDOR_MIN_CONFIDENCE`; otherwise it is re-referenced with a warning.
 
 - Gottlieb, Kotlyar & Nudelman, J. Org. Chem. 62, 7512 (1997); Fulmer et al.,
   Organometallics 29, 2176 (2010): residual shifts and their multiplicities.
@@ -36,7 +40,7 @@ with a warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import signal as _signal
@@ -47,7 +51,14 @@ from ._autophase import is_solvent_suppressed, noise_sigma
 from ._domain import fresh, require_spectrum
 from ._solvents import SOLVENTS, normalise_solvent
 
-__all__ = ["reference", "find_reference_signal", "multiplet_centre", "MIN_STANDARD_FRACTION", "VENDOR_TOLERANCE_PPM"]
+__all__ = [
+    "reference",
+    "find_reference_signal",
+    "multiplet_centre",
+    "MIN_STANDARD_FRACTION",
+    "VENDOR_TOLERANCE_PPM",
+    "VENDOR_MIN_CONFIDENCE",
+]
 
 _AQUEOUS = {"D2O", "H2O+D2O"}
 
@@ -63,6 +74,19 @@ _LOCAL_HZ = 20.0
 #: by ~0.01 ppm (1H) with solute, concentration and temperature (Gottlieb 1997): an axis inside
 #: that spread is as well referenced as any re-referencing could make it. Other nuclei: 0.03 ppm.
 VENDOR_TOLERANCE_PPM = {"1H": 0.03, "13C": 0.3}
+#: a vendor's axis is changed only on a reference line found with at least this confidence
+#: (dev d16 borohydride, a MAS spectrum in THF: a 0.21-confidence line 0.08 ppm from THF-d7's
+#: shift is no reason to move it; d15's 13C CDCl3 triplet, 1.16 ppm off, is found with 0.35)
+VENDOR_MIN_CONFIDENCE = 0.3
+#: a 1H residual far from its table shift is taken when it is this many times taller than every
+#: other line of the search window (its deuterium-split partners aside) ...
+_FAR_DOMINANCE = 3.0
+#: ... and no line of this fraction of its height stands within :data:`_AT_TABLE_PPM` of the table
+_FAR_TABLE_LINE = 0.05
+_AT_TABLE_PPM = 0.02
+#: a standard line lying within this of the solvent's silicone grease shift, on the residual's
+#: axis, is grease
+_GREASE_TOL_PPM = 0.02
 
 # deuterium splitting of the solvent signal: (lines, J_HD or J_CD in Hz); the residual 1H of
 # CDCl3/H2O is a singlet, C6D5H a broad unresolved one. Cambridge Isotope Laboratories, "NMR
@@ -101,6 +125,7 @@ class _Found:
     dominance: float
     height: float  # the line's prominence
     share: float  # of the summed prominence of the lines within ``local_ppm`` of it
+    far: bool = False  # found by :func:`_find_far` (outside what the distance weighting trusts)
 
 
 def _refine_top(axis_ppm: np.ndarray, real: np.ndarray, i: int) -> float:
@@ -150,6 +175,56 @@ def _find(
         dominance,
         float(prominence[k]),
         share,
+    )
+
+
+def _find_far(
+    axis_ppm: np.ndarray,
+    real: np.ndarray,
+    c: _Candidate,
+    sigma: float,
+    frequency_mhz: float,
+    min_snr: float = 20.0,
+) -> _Found | None:
+    """The 1H residual of ``c`` far from its table shift, when it is unmistakable; else None.
+
+    A lock-set axis that was never referenced (TopSpin ``SR = 0``) can be a tenth of a ppm off
+    (dev d02: C6D5H at 7.275 ppm for 7.16), where :func:`_find`'s distance weighting no longer
+    trusts the line. It is taken anyway when it is the only candidate a spectroscopist would
+    see: :data:`_FAR_DOMINANCE` times taller (by prominence) than every other line within
+    ``c.search_ppm`` of the table shift, its own deuterium-split partners aside, and with no line
+    of :data:`_FAR_TABLE_LINE` of its height at the table shift (a residual where the table puts
+    it, however small, is the residual).
+    """
+    inside = np.flatnonzero(np.abs(axis_ppm - c.expected_ppm) <= c.search_ppm)
+    if inside.size < 5:
+        return None
+    a = int(inside[0])
+    peaks, props = _signal.find_peaks(real[a : int(inside[-1]) + 1], prominence=min_snr * sigma)
+    if peaks.size == 0:
+        return None
+    prominence = props["prominences"]
+    pos = axis_ppm[a + peaks]
+    k = int(np.argmax(prominence))
+    top = float(prominence[k])
+    at_table = np.abs(pos - c.expected_ppm) <= _AT_TABLE_PPM
+    if at_table[k] or np.any(prominence[at_table] >= _FAR_TABLE_LINE * top):
+        return None
+    partners_hz = max(6.0, (c.lines - 1) / 2 * c.j_hz + 1.5)
+    others = np.abs(pos - pos[k]) * frequency_mhz > partners_hz
+    second = float(prominence[others].max()) if others.any() else 0.0
+    if second * _FAR_DOMINANCE > top:
+        return None
+    near = np.abs(pos - pos[k]) * frequency_mhz <= _LOCAL_HZ
+    snr = top / sigma
+    confidence = min(1.0, snr / 200.0) ** 0.5 * (1.0 - second / top)
+    return _Found(
+        _refine_top(axis_ppm, real, a + int(peaks[k])),
+        float(np.clip(confidence, 0.0, 1.0)),
+        float(snr),
+        1.0 - second / top,
+        top,
+        float(top / prominence[near].sum()),
     )
 
 
@@ -270,9 +345,16 @@ def _locate(
     frequency_mhz: float | None,
     tallest: float,
     suppressed: tuple[float, float] | None,
+    min_confidence: float,
 ) -> tuple[_Found | None, str | None]:
-    """Find candidate ``c``; return (found, None) or (None, why it was not used)."""
+    """Find candidate ``c``; return (found, None) or (None, why it was not used).
+
+    A 1H solvent residual the distance-weighted search does not trust is looked for again by
+    :func:`_find_far` (an unreferenced axis).
+    """
     axis = m.axes[0].values
+    acq = m.acquisition
+    nucleus = acq.nucleus if isinstance(acq, NMRAcquisition) else None
     if c.kind == "solvent" and suppressed and suppressed[0] <= c.expected_ppm <= suppressed[1]:
         return None, f"{c.compound} at {c.expected_ppm} ppm is the suppressed solvent (pulse program)"
     found = _find(
@@ -284,6 +366,10 @@ def _locate(
         sigma,
         local_ppm=_LOCAL_HZ / frequency_mhz if frequency_mhz else 0.05,
     )
+    if c.kind == "solvent" and (found is None or found.confidence < min_confidence):
+        far = _find_far(axis, real, c, sigma, frequency_mhz) if frequency_mhz and nucleus == "1H" else None
+        if far is not None and far.confidence >= min_confidence:
+            found = replace(far, far=True)
     if found is None:
         return None, f"no {c.compound} line within {c.search_ppm} ppm of {c.expected_ppm}"
     where = f"{c.compound} candidate at {found.ppm:.4f} ppm"
@@ -298,9 +384,38 @@ def _locate(
             f"(< {_MIN_SINGLET_SHARE:g}): a line of a solute multiplet, not the solvent singlet"
         )
     if c.lines >= 3 and frequency_mhz:
-        centre = multiplet_centre(axis, real, found.ppm, c.lines, c.j_hz / frequency_mhz)
-        found = _Found(centre, found.confidence, found.snr, found.dominance, found.height, found.share)
+        found = replace(found, ppm=multiplet_centre(axis, real, found.ppm, c.lines, c.j_hz / frequency_mhz))
     return found, None
+
+
+def _standard_against_residual(
+    c: _Candidate, found: _Found, residual: _Candidate, s_found: _Found, solvent_key: str | None
+) -> tuple[str | None, str | None]:
+    """Check a 1H standard line against the solvent residual: (why it is grease, a warning).
+
+    TMS and the residual cannot disagree by more than the residual's own spread
+    (:data:`VENDOR_TOLERANCE_PPM`, 0.03 ppm). When they do and the "standard" sits, on the
+    residual's axis, at the solvent's silicone grease shift (Gottlieb 1997: 0.07 ppm in CDCl3),
+    it is grease: dev d15's vendor put grease at 0 ppm, leaving CHCl3 at 7.199 ppm and every
+    butyl acrylate line 0.06 ppm low. Any other disagreement keeps the standard, with a warning.
+    """
+    on_standard = s_found.ppm + (c.expected_ppm - found.ppm)
+    off = on_standard - residual.expected_ppm
+    if abs(off) <= VENDOR_TOLERANCE_PPM["1H"]:
+        return None, None
+    at = found.ppm + (residual.expected_ppm - s_found.ppm)
+    sv = SOLVENTS.get(solvent_key or "")
+    grease = sv.grease_1h_ppm if sv is not None else None
+    if grease is not None and abs(at - grease) <= _GREASE_TOL_PPM:
+        return (
+            f"{c.compound} candidate at {found.ppm:.4f} ppm is silicone grease: with {residual.compound} "
+            f"at {residual.expected_ppm} it lies at {at:.3f} ppm (grease {grease} in {solvent_key}, "
+            f"Gottlieb 1997); taken for {c.compound} it would put {residual.compound} at {on_standard:.3f}"
+        ), None
+    return None, (
+        f"{residual.compound} residual at {on_standard:.3f} ppm on the {c.compound} axis, {off:+.3f} ppm "
+        f"from its table shift {residual.expected_ppm}: check the solvent and the standard"
+    )
 
 
 @step("nmr.reference", technique="nmr")
@@ -363,10 +478,11 @@ def reference(
     tallest = float(real.max() - np.median(real)) if real.size else 0.0
     suppressed = _suppressed_window(m)
     rejected: list[str] = []
-    for c in _candidates(nucleus, key):
+    candidates = _candidates(nucleus, key)
+    for c in candidates:
         if method != "auto" and c.kind != method:
             continue
-        found, why = _locate(m, real, sigma, c, mhz, tallest, suppressed)
+        found, why = _locate(m, real, sigma, c, mhz, tallest, suppressed, min_confidence)
         if found is None:
             rejected.append(why or "")
             continue
@@ -376,6 +492,25 @@ def reference(
             )
             continue
         shift = c.expected_ppm - found.ppm
+        notes: list[str] = []
+        if c.kind == "internal_standard" and nucleus == "1H" and method == "auto":
+            residual = next((r for r in candidates if r.kind == "solvent"), None)
+            s_found = None
+            if residual is not None:
+                s_found, _ = _locate(m, real, sigma, residual, mhz, tallest, suppressed, min_confidence)
+            if residual is not None and s_found is not None and s_found.confidence >= min_confidence:
+                grease, note = _standard_against_residual(c, found, residual, s_found, key)
+                if grease:
+                    rejected.append(grease)
+                    continue
+                if note:
+                    notes.append(note)
+        if found.far:
+            notes.append(
+                f"{c.compound} residual found {abs(shift):.3f} ppm from its table shift {c.expected_ppm} "
+                "(an axis never referenced?): referenced to it as the only line there"
+            )
+            decisions["far_from_table"] = True
         decisions.update(
             method=c.kind,
             compound=c.compound,
@@ -396,7 +531,17 @@ def reference(
                         "vendor reference kept"
                     ),
                 )
-                return StepOutput(m, decisions=decisions)
+                return StepOutput(m, decisions=decisions, warnings=notes)
+            if found.confidence < VENDOR_MIN_CONFIDENCE:
+                decisions.update(
+                    shift_ppm=0.0,
+                    reason=(
+                        f"{c.compound} candidate at {found.ppm:.4f} ppm, {abs(shift):.3f} ppm from {c.expected_ppm}, "
+                        f"found with confidence {found.confidence:.2f} < {VENDOR_MIN_CONFIDENCE:g}: too weak to "
+                        "change the vendor's axis; vendor reference kept"
+                    ),
+                )
+                return StepOutput(m, decisions=decisions, warnings=notes)
             decisions.update(
                 vendor_axis="re-referenced",
                 reason=(
@@ -405,7 +550,7 @@ def reference(
                 ),
             )
         out = m.replace(axes=(Axis("chemical_shift", "ppm", fresh(axis + shift)),))
-        warnings = []
+        warnings = notes
         if tolerance is not None:
             warnings.append(
                 f"vendor reference changed by {shift:+.3f} ppm: {c.compound} was at {found.ppm:.3f} "

@@ -17,23 +17,28 @@ __all__ = ["Solvent", "SOLVENTS", "normalise_solvent", "solvent"]
 
 @dataclass(frozen=True)
 class Solvent:
-    """A deuterated solvent and its residual-signal shifts (ppm)."""
+    """A deuterated solvent and its residual-signal shifts (ppm).
+
+    ``grease_1h_ppm``: silicone grease's methyl singlet in this solvent (Gottlieb 1997), the line
+    most often taken for TMS (CDCl3: 0.07 ppm).
+    """
 
     key: str
     name: str
     residual_1h_ppm: float | None
     carbon_13c_ppm: float | None
+    grease_1h_ppm: float | None = None
 
 
 SOLVENTS: dict[str, Solvent] = {s.key: s for s in (
-    Solvent("CDCl3", "chloroform-d", 7.26, 77.16),
+    Solvent("CDCl3", "chloroform-d", 7.26, 77.16, 0.07),
     Solvent("DMSO-d6", "dimethyl sulfoxide-d6", 2.50, 39.52),
-    Solvent("CD3OD", "methanol-d4", 3.31, 49.00),
-    Solvent("acetone-d6", "acetone-d6", 2.05, 29.84),
-    Solvent("C6D6", "benzene-d6", 7.16, 128.06),
+    Solvent("CD3OD", "methanol-d4", 3.31, 49.00, 0.10),
+    Solvent("acetone-d6", "acetone-d6", 2.05, 29.84, 0.13),
+    Solvent("C6D6", "benzene-d6", 7.16, 128.06, 0.29),
     Solvent("D2O", "deuterium oxide (HDO)", 4.79, None),
     Solvent("H2O+D2O", "90 % H2O / 10 % D2O (Bruker SOLVENT H2O+D2O; the H2O line)", 4.79, None),
-    Solvent("CD3CN", "acetonitrile-d3", 1.94, 118.26),
+    Solvent("CD3CN", "acetonitrile-d3", 1.94, 118.26, 0.08),
     Solvent("CD2Cl2", "dichloromethane-d2", 5.32, 53.84),
     Solvent("THF-d8", "tetrahydrofuran-d8", 3.58, 67.21),
     Solvent("toluene-d8", "toluene-d8", 2.08, 20.43),
