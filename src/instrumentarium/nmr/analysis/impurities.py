@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..processing import normalise_solvent
+from ..processing import dominant_line, normalise_solvent
 
 __all__ = [
     "SOLVENT_ALIASES",
@@ -245,7 +245,8 @@ def residual_offset_ppm(
     A vendor's axis that was never referenced (TopSpin ``SR = 0``: the lock sets it) can be a
     tenth of a ppm off: C6D5H of dev d02 at 7.275 ppm for 7.16, so every table shift misses
     its line by more than the classification's ``tol_ppm``. The residual is taken to be the
-    tallest line within ``search_ppm`` of the table shift only when it is unmistakable:
+    tallest line within ``search_ppm`` of the table shift only when it is unmistakable, by the
+    same test the reference step uses (:func:`instrumentarium.nmr.processing.dominant_line`):
 
     - no line of at least ``table_line`` of its height lies within ``tol_ppm`` of the table
       shift (a residual where the table puts it, even a small one, is the residual: nothing
@@ -272,18 +273,15 @@ def residual_offset_ppm(
     if not shifts:
         return 0.0
     s = shifts[0]
-    p = np.asarray(ppm, dtype=float)
-    h = np.asarray(height, dtype=float)
-    win = np.abs(p - s) <= search_ppm
-    if not win.any():
-        return 0.0
-    top = int(np.flatnonzero(win)[np.argmax(h[win])])
-    if abs(p[top] - s) <= tol_ppm:
-        return 0.0
-    at_table = win & (np.abs(p - s) <= tol_ppm)
-    if np.any(h[at_table] >= table_line * h[top]):
-        return 0.0
-    others = win & (np.abs(p - p[top]) * mhz > cluster_hz)
-    if np.any(h[others] * dominance > h[top]):
-        return 0.0
-    return float(p[top] - s)
+    k = dominant_line(
+        np.asarray(ppm, dtype=float),
+        np.asarray(height, dtype=float),
+        s,
+        mhz=mhz,
+        search_ppm=search_ppm,
+        partners_hz=cluster_hz,
+        at_table_ppm=tol_ppm,
+        dominance=dominance,
+        table_line=table_line,
+    )
+    return 0.0 if k is None else float(np.asarray(ppm, dtype=float)[k] - s)

@@ -20,7 +20,7 @@ from ._autophase import (
 from ._baseline import baseline, polynomial_baseline
 from ._hilbert import hilbert, hilbert_spectrum, rephase_processed
 from ._phase import phase, phase_ramp
-from ._reference import find_reference_signal, reference
+from ._reference import dominant_line, find_reference_signal, reference
 from ._simulate import simulate_fid
 from ._solvents import SOLVENTS, Solvent, normalise_solvent, solvent
 from ._time_domain import apodize, window, zero_fill
@@ -31,6 +31,7 @@ __all__ = [
     "SOLVENTS",
     "Solvent",
     "baseline",
+    "dominant_line",
     "find_reference_signal",
     "normalise_solvent",
     "polynomial_baseline",

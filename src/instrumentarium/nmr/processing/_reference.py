@@ -53,6 +53,7 @@ from ._solvents import SOLVENTS, normalise_solvent
 
 __all__ = [
     "reference",
+    "dominant_line",
     "find_reference_signal",
     "multiplet_centre",
     "MIN_STANDARD_FRACTION",
@@ -178,6 +179,56 @@ def _find(
     )
 
 
+def dominant_line(
+    ppm: np.ndarray,
+    height: np.ndarray,
+    expected_ppm: float,
+    *,
+    mhz: float,
+    search_ppm: float = 0.15,
+    partners_hz: float = 6.0,
+    at_table_ppm: float = _AT_TABLE_PPM,
+    dominance: float = _FAR_DOMINANCE,
+    table_line: float = _FAR_TABLE_LINE,
+) -> int | None:
+    """The index of the line that is unmistakably a signal expected at ``expected_ppm`` but found
+    off it; None when there is no such line.
+
+    The line is the tallest within ``search_ppm`` of ``expected_ppm``, taken only when
+
+    - it lies more than ``at_table_ppm`` from ``expected_ppm`` and no line of ``table_line`` of
+      its height stands within ``at_table_ppm`` of it (a signal where the table puts it, however
+      small, is the signal);
+    - it is ``dominance`` times taller than every other line of the window, its own
+      deuterium-split partners (within ``partners_hz``: acetone-d5's quintet spans 8.8 Hz) aside.
+
+    Used for a 1H solvent residual on an axis never referenced (dev d02: C6D5H at 7.275 ppm for
+    7.16) by :func:`reference` and by the analysis' table lookups.
+
+    Parameters
+    ----------
+    ppm, height
+        The lines (maxima) and their heights or prominences.
+    expected_ppm
+        The table shift.
+    mhz
+        Spectrometer frequency (for ``partners_hz``).
+    """
+    p = np.asarray(ppm, dtype=float)
+    h = np.asarray(height, dtype=float)
+    win = np.flatnonzero(np.abs(p - expected_ppm) <= search_ppm)
+    if win.size == 0:
+        return None
+    k = int(win[np.argmax(h[win])])
+    at_table = win[np.abs(p[win] - expected_ppm) <= at_table_ppm]
+    if abs(p[k] - expected_ppm) <= at_table_ppm or np.any(h[at_table] >= table_line * h[k]):
+        return None
+    others = win[np.abs(p[win] - p[k]) * mhz > partners_hz]
+    if np.any(h[others] * dominance > h[k]):
+        return None
+    return k
+
+
 def _find_far(
     axis_ppm: np.ndarray,
     real: np.ndarray,
@@ -191,10 +242,7 @@ def _find_far(
     A lock-set axis that was never referenced (TopSpin ``SR = 0``) can be a tenth of a ppm off
     (dev d02: C6D5H at 7.275 ppm for 7.16), where :func:`_find`'s distance weighting no longer
     trusts the line. It is taken anyway when it is the only candidate a spectroscopist would
-    see: :data:`_FAR_DOMINANCE` times taller (by prominence) than every other line within
-    ``c.search_ppm`` of the table shift, its own deuterium-split partners aside, and with no line
-    of :data:`_FAR_TABLE_LINE` of its height at the table shift (a residual where the table puts
-    it, however small, is the residual).
+    see (:func:`dominant_line` over the maxima's prominences).
     """
     inside = np.flatnonzero(np.abs(axis_ppm - c.expected_ppm) <= c.search_ppm)
     if inside.size < 5:
@@ -205,16 +253,15 @@ def _find_far(
         return None
     prominence = props["prominences"]
     pos = axis_ppm[a + peaks]
-    k = int(np.argmax(prominence))
-    top = float(prominence[k])
-    at_table = np.abs(pos - c.expected_ppm) <= _AT_TABLE_PPM
-    if at_table[k] or np.any(prominence[at_table] >= _FAR_TABLE_LINE * top):
-        return None
     partners_hz = max(6.0, (c.lines - 1) / 2 * c.j_hz + 1.5)
+    k = dominant_line(
+        pos, prominence, c.expected_ppm, mhz=frequency_mhz, search_ppm=c.search_ppm, partners_hz=partners_hz
+    )
+    if k is None:
+        return None
+    top = float(prominence[k])
     others = np.abs(pos - pos[k]) * frequency_mhz > partners_hz
     second = float(prominence[others].max()) if others.any() else 0.0
-    if second * _FAR_DOMINANCE > top:
-        return None
     near = np.abs(pos - pos[k]) * frequency_mhz <= _LOCAL_HZ
     snr = top / sigma
     confidence = min(1.0, snr / 200.0) ** 0.5 * (1.0 - second / top)
