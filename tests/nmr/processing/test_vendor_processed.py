@@ -335,3 +335,16 @@ def test_a_weak_reference_line_does_not_move_a_vendor_axis(shared_data: Path) ->
     ref = decisions(out, "nmr.reference")
     assert ref["vendor_axis"] == "kept" and "too weak" in ref["reason"], ref
     assert out.axes == m.axes
+
+
+def test_jeol_export_with_tms_off_its_zero_is_re_referenced(shared_data: Path) -> None:
+    # d13's JEOL JCAMP-DX spectrum names no solvent; its TMS stands at 0.110 ppm. Re-referenced to
+    # it, its two tallest lines fall on DMSO-d5 (2.50) and water in DMSO-d6 (3.33): the vendor's
+    # axis was 0.11 ppm high, and the TMS line is no grease (that would leave DMSO at 2.39)
+    m = read(shared_data, f"{DEV}/d13_jcamp_dx_misc/jeol_1h_400MHz_spectrum.dx")
+    out = ins.process(m)
+    ref = decisions(out, "nmr.reference")
+    assert (ref["compound"], ref["vendor_axis"]) == ("TMS", "re-referenced"), ref
+    assert ref["vendor_offset_ppm"] == pytest.approx(0.110, abs=0.002), ref
+    assert line_ppm(out, 2.50, within=0.03) == pytest.approx(2.50, abs=0.005)
+    assert line_ppm(out, 3.34, within=0.03) == pytest.approx(3.34, abs=0.01)
