@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..processing import dominant_line, normalise_solvent
+from ..processing import SOLVENTS, dominant_line, normalise_solvent
 
 __all__ = [
     "SOLVENT_ALIASES",
@@ -65,16 +65,12 @@ SOLVENT_ALIASES = {
     "water": "H2O+D2O",
 }
 
-#: residual protio-solvent 1H signal
+#: residual protio-solvent 1H signal of the solvents these tables cover: the processing step's
+#: table (:data:`instrumentarium.nmr.processing.SOLVENTS`); in D2O and H2O+D2O it is the water
+#: line (:data:`WATER`)
 RESIDUAL = {
-    "CDCl3": (7.26,),
-    "acetone-d6": (2.05,),
-    "DMSO-d6": (2.50,),
-    "C6D6": (7.16,),
-    "CD3CN": (1.94,),
-    "CD3OD": (3.31,),
-    "D2O": (),
-    "H2O+D2O": (),
+    key: (() if key in ("D2O", "H2O+D2O") else (SOLVENTS[key].residual_1h_ppm,))
+    for key in ("CDCl3", "acetone-d6", "DMSO-d6", "C6D6", "CD3CN", "CD3OD", "D2O", "H2O+D2O")
 }
 #: 13C solvent signals (Gottlieb 1997 Table 2)
 C13_RESIDUAL = {
