@@ -43,3 +43,19 @@ def test_bad_reference_is_one_line_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["nmr-analyze", str(_nxs(tmp_path)), "--reference", "3.4"])
     assert res.exit_code != 0
     assert "PPM:NH" in res.output
+
+
+def test_formula_option_tells_two_methyl_singlets_from_a_doublet(tmp_path: Path) -> None:
+    # two 3H singlets 12 Hz apart (400 MHz) read as a 6H doublet unless the formula rules out P/F
+    ppm = np.linspace(10.0, -0.5, 32768)
+    hz = ppm * 400.0
+    y = sum(0.4 / np.pi / ((hz - c) ** 2 + 0.16) * 3.0 for c in (2.0 * 400.0, 3.0 * 400.0 - 6.0, 3.0 * 400.0 + 6.0))
+    y = y + np.random.default_rng(0).normal(0, 1e-4, y.size)
+    acq = NMRAcquisition(nucleus="1H", spectrometer_frequency_mhz=400.0, solvent="CDCl3")
+    path = save(Measurement("nmr", y, (Axis("chemical_shift", "ppm", ppm),), acquisition=acq), tmp_path / "m.nxs")
+    res = CliRunner().invoke(main, ["nmr-analyze", str(path), "--json", "--reference", "2.0:3"])
+    assert res.exit_code == 0, res.output
+    assert "3.00 (d, J = 12.0 Hz, 6H)" in json.loads(res.output)["analysis"]["report"]
+    res = CliRunner().invoke(main, ["nmr-analyze", str(path), "--json", "--reference", "2.0:3", "--formula", "C8H18N2O2"])
+    assert res.exit_code == 0, res.output
+    assert "3.02 (s, 3H), 2.98 (s, 3H), 2.00 (s, 3H)" in json.loads(res.output)["analysis"]["report"]

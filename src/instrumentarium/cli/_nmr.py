@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -27,6 +28,12 @@ def _ref(text: str | None) -> tuple[float, float] | None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--reference", default=None, help="PPM:NH, the range at PPM integrates to NH protons.")
 @click.option("--total-h", type=int, default=None, help="The molecule's H count (normalises integrals).")
+@click.option(
+    "--formula",
+    default=None,
+    help="The molecule's formula, e.g. C62H111N11O12: with no F or P in it, a methyl 'doublet' over 10 Hz "
+    "is two singlets and no doublet exceeds 20 Hz.",
+)
 @click.option("--solvent", default=None, help="Override the solvent named in the file (e.g. CDCl3).")
 @click.option(
     "--report",
@@ -49,6 +56,7 @@ def nmr_analyze(
     path: Path,
     reference: str | None,
     total_h: int | None,
+    formula: str | None,
     solvent: str | None,
     report_path: Path | None,
     export_paths: tuple[Path, ...],
@@ -63,6 +71,8 @@ def nmr_analyze(
     m = read(path, reader=reader)
     if m.ndim == 1 and m.axes[0].unit != "ppm":
         m = run_process(m)
+    if formula:
+        m = m.replace(sample=dataclasses.replace(m.sample, formula=formula.strip()))
     a = analyze(m, reference=_ref(reference), total_h=total_h, solvent=solvent)
     m = with_analysis(m, a)
     written = []

@@ -152,3 +152,32 @@ def test_fit_tree_analytic_jacobian_matches_finite_differences(monkeypatch: pyte
     eye = 1e-6 * np.eye(len(p))
     numeric = np.stack([(seen["fun"](p + e) - seen["fun"](p - e)) / 2e-6 for e in eye], axis=1)
     assert np.allclose(seen["jac"](p), numeric, atol=1e-6)
+
+
+def _with_formula(m: Measurement, formula: str) -> Measurement:
+    from instrumentarium.model import Sample
+
+    return m.replace(sample=Sample(formula=formula))
+
+
+def test_two_methyl_singlets_12_hz_apart_given_a_formula_without_f_or_p() -> None:
+    # two N-methyl singlets in one range (cyclosporin's 2.97/2.93 ppm are 18 Hz apart at 500 MHz)
+    # read as one "d, J = 12 Hz, 6H" when nothing is known; given a formula with no F or P to
+    # split a methyl that far, two singlets
+    sig = [(2.962, (), 3.0), (2.938, (), 3.0), (4.5, (7.0,), 1.0), (1.2, (7.0,), 3.0)]
+    m = first_order_spectrum(sig, noise=0.0002)
+    near = [mp for mp in analyze(m).multiplets if 2.9 < mp.center_ppm < 3.0]
+    assert [mp.multiplicity for mp in near] == ["d"]  # unknown molecule: a P-CH3 doublet is possible
+    near = [mp for mp in analyze(_with_formula(m, "C10H20N2O")).multiplets if 2.9 < mp.center_ppm < 3.0]
+    assert [mp.multiplicity for mp in near] == ["s", "s"], near
+    assert [round(mp.center_ppm, 3) for mp in near] == [2.962, 2.938]
+    assert [round(mp.n_h) for mp in near] == [3, 3]
+    # with phosphorus in the formula the doublet stays (2J(P,H) of a P-CH3 is 12-18 Hz)
+    near = [mp for mp in analyze(_with_formula(m, "C10H20NO3P")).multiplets if 2.9 < mp.center_ppm < 3.0]
+    assert [(mp.multiplicity, round(mp.j_hz[0])) for mp in near] == [("d", 12)]
+
+
+def test_a_methyl_doublet_of_7_hz_stays_a_doublet_given_a_formula() -> None:
+    m = _with_formula(first_order_spectrum([(1.2, (7.0,), 6.0), (4.0, (7.0, 7.0, 7.0, 7.0, 7.0, 7.0), 1.0)]), "C3H8O")
+    near = [mp for mp in analyze(m).multiplets if 1.1 < mp.center_ppm < 1.3]
+    assert [(mp.multiplicity, round(mp.j_hz[0], 1)) for mp in near] == [("d", 7.0)]

@@ -74,3 +74,19 @@ def test_peak_list_shows_maxima_the_fit_could_not_separate_as_the_spectrum_does(
     y = np.asarray(m.signal.real, dtype=float)
     wiggle = min(a.peaks, key=lambda p: abs(p.ppm - 8.102))
     assert wiggle.intensity > 0.5 * (y[wiggle.index] - np.median(y))
+
+
+def test_cyclosporin_given_its_formula_reads_its_n_methyls_as_singlets(shared_data: Path) -> None:
+    # d02 (C62H111N11O12, no F or P): two N-methyl singlets 18 Hz apart are no methyl doublet, and a
+    # lone 21.8 Hz "doublet" exceeds any H-H coupling; without the formula both stay (P-CH3, CHF)
+    import instrumentarium as ins
+    from instrumentarium.model import Sample
+
+    m = ins.process(ins.read(shared_data / DEV / "d02_bruker_1H_500MHz_cyclosporin_C6D6/1"))
+    plain = analyze(m)
+    assert "(d, J = 18.2 Hz, 6H)" in plain.report
+    a = analyze(m.replace(sample=Sample(formula="C62H111N11O12")))
+    assert "2.97 (s, 3H), 2.93 (s, 3H)" in a.report, a.report
+    assert "J = 18.2" not in a.report and "J = 21.8" not in a.report
+    total = sum(mp.n_h for mp in a.multiplets if mp.kind == "compound")
+    assert 100 <= total <= 130, total

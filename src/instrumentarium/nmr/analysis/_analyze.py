@@ -78,6 +78,21 @@ def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
     return sats
 
 
+#: the largest coupling a methyl has to protons (3J(CH3-CH) 6-8 Hz, long-range ones smaller:
+#: Günther, NMR Spectroscopy, 3rd ed., ch. 4); only 19F or 31P split a methyl more
+MAX_METHYL_J_HZ = 10.0
+
+
+def two_singlets(fitm: MultipletFit, lines_hz_area: list[tuple[float, float]]) -> MultipletFit:
+    """The doublet ``fitm`` as two singlets at its two lines' positions (a partner chain, the
+    upper one first), each with its share of the lines' area on its side of the centre."""
+    half = 0.5 * fitm.j_hz[0]
+    total = sum(a for _, a in lines_hz_area) or 1.0
+    upper = sum(a for f, a in lines_hz_area if f > fitm.center_hz) / total
+    low = MultipletFit("s", (), (), fitm.center_hz - half, fitm.rms_hz, 1.0 - upper)
+    return MultipletFit("s", (), (), fitm.center_hz + half, fitm.rms_hz, upper, low)
+
+
 def _lines_of(fitm, g: list[int], hz: np.ndarray, widths: np.ndarray) -> list[int]:
     """The lines of ``g`` within one of two overlapping multiplets' spans (lines may be shared)."""
     half = 0.5 * sum(fitm.all_j_hz)
@@ -278,6 +293,7 @@ def analyze(
     formula = getattr(m.sample, "formula", None) or ""
     hetero = bool(elements & {"F", "P"}) or re.search(r"F(?![a-z])|P(?![a-z])", formula) is not None
     max_hh_j = None if hetero or nucleus != "1H" else 20.0
+    no_hetero = nucleus == "1H" and bool(elements or formula) and not hetero  # the molecule is known
     max_solvent_j_hz = 3.0
     raw = []
     comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
@@ -403,11 +419,29 @@ def analyze(
             center, mult, js = fitm.center_hz / mhz, fitm.multiplicity, fitm.j_hz
             if mult == "m":
                 center = centroid
+        if (
+            no_hetero
+            and kind == "compound"
+            and fitm is not None
+            and fitm.partner is None
+            and mult == "d"
+            and js[0] > MAX_METHYL_J_HZ
+            and n_h >= 2.5
+        ):
+            # a methyl "doublet" wider than any coupling a methyl has to protons, in a molecule
+            # with no F or P to couple it: two singlets (d02's N-methyls 18 Hz apart, given
+            # cyclosporin's formula), their shares by the lines' areas
+            fitm = two_singlets(fitm, [(float(hz[k]), float(lines[k].area)) for k in g])
+            center, mult, js = fitm.center_hz / mhz, "s", ()
+        elif no_hetero and fitm is not None and fitm.partner is None and mult == "d" and js[0] > (max_hh_j or np.inf):
+            # a lone doublet wider than any H-H coupling, no F or P in the molecule: not a doublet
+            center, mult, js = centroid, "m", ()
         parts = [(fitm, center, mult, js)]
         p2 = fitm.partner if fitm is not None else None
         while p2 is not None:
             # multiplets overlapping in one range (treepair.py): one record each, same range
-            parts.append((p2, p2.center_hz / mhz, p2.multiplicity, p2.j_hz))
+            wide = no_hetero and p2.multiplicity == "d" and p2.j_hz[0] > (max_hh_j or np.inf)  # as above
+            parts.append((p2, p2.center_hz / mhz, "m" if wide else p2.multiplicity, () if wide else p2.j_hz))
             p2 = p2.partner
         if len(parts) > 1 and unit and kind == "compound" and nucleus == "1H":
             # a part far below one proton beside the range's real multiplets is a fit's leftover,
