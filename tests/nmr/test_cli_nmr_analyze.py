@@ -56,6 +56,7 @@ def test_formula_option_tells_two_methyl_singlets_from_a_doublet(tmp_path: Path)
     res = CliRunner().invoke(main, ["nmr-analyze", str(path), "--json", "--reference", "2.0:3"])
     assert res.exit_code == 0, res.output
     assert "3.00 (d, J = 12.0 Hz, 6H)" in json.loads(res.output)["analysis"]["report"]
-    res = CliRunner().invoke(main, ["nmr-analyze", str(path), "--json", "--reference", "2.0:3", "--formula", "C8H18N2O2"])
+    args = ["nmr-analyze", str(path), "--json", "--reference", "2.0:3", "--formula", "C8H18N2O2"]
+    res = CliRunner().invoke(main, args)
     assert res.exit_code == 0, res.output
     assert "3.02 (s, 3H), 2.98 (s, 3H), 2.00 (s, 3H)" in json.loads(res.output)["analysis"]["report"]
