@@ -13,7 +13,14 @@ from ...model import Measurement, NMRAcquisition, ProcessingError
 from ._records import Multiplet, NMRAnalysis, NMRPeak, NMRRange
 from .impurities import classify_shift, normalize_solvent, residual_offset_ppm
 from .journal import journal_report
-from .multiplets import MultipletFit, analyze_multiplet, refine_multiplet, symmetric_pattern
+from .multiplets import (
+    MAX_METHYL_J_HZ,
+    MultipletFit,
+    analyze_multiplet,
+    refine_multiplet,
+    symmetric_pattern,
+    two_singlets,
+)
 from .noise import baseline_offset, linewidths_hz, noise_std, snr
 from .peaks import pick_lines, skirt_maxima
 from .ranges import (
@@ -76,21 +83,6 @@ def _satellites(ppm: np.ndarray, height: np.ndarray, mhz: float) -> set[int]:
             if 50.0 <= d <= 90.0 and 0.001 <= height[i] / height[p] <= 0.012:
                 sats.add(i)
     return sats
-
-
-#: the largest coupling a methyl has to protons (3J(CH3-CH) 6-8 Hz, long-range ones smaller:
-#: Günther, NMR Spectroscopy, 3rd ed., ch. 4); only 19F or 31P split a methyl more
-MAX_METHYL_J_HZ = 10.0
-
-
-def two_singlets(fitm: MultipletFit, lines_hz_area: list[tuple[float, float]]) -> MultipletFit:
-    """The doublet ``fitm`` as two singlets at its two lines' positions (a partner chain, the
-    upper one first), each with its share of the lines' area on its side of the centre."""
-    half = 0.5 * fitm.j_hz[0]
-    total = sum(a for _, a in lines_hz_area) or 1.0
-    upper = sum(a for f, a in lines_hz_area if f > fitm.center_hz) / total
-    low = MultipletFit("s", (), (), fitm.center_hz - half, fitm.rms_hz, 1.0 - upper)
-    return MultipletFit("s", (), (), fitm.center_hz + half, fitm.rms_hz, upper, low)
 
 
 def _lines_of(fitm, g: list[int], hz: np.ndarray, widths: np.ndarray) -> list[int]:

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MultipletFit", "analyze_multiplet", "multiplicity_name", "refine_multiplet", "LETTERS"]
+__all__ = [
+    "MAX_METHYL_J_HZ",
+    "MultipletFit",
+    "analyze_multiplet",
+    "multiplicity_name",
+    "refine_multiplet",
+    "two_singlets",
+    "LETTERS",
+]
 
 LETTERS = {1: "d", 2: "t", 3: "q", 4: "quint", 5: "sext", 6: "sept"}
 
@@ -252,3 +260,18 @@ def symmetric_pattern(freq_hz: np.ndarray, intensity: np.ndarray, *, tol_hz: flo
     if not np.allclose(f + f[::-1], f[0] + f[-1], atol=tol_hz):
         return False
     return bool(np.all(np.abs(a - a[::-1]) <= rel * np.maximum(a, a[::-1])))
+
+
+#: the largest coupling a methyl has to protons (3J(CH3-CH) 6-8 Hz, long-range ones smaller:
+#: Günther, NMR Spectroscopy, 3rd ed., ch. 4); only 19F or 31P split a methyl more
+MAX_METHYL_J_HZ = 10.0
+
+
+def two_singlets(fitm: MultipletFit, lines_hz_area: list[tuple[float, float]]) -> MultipletFit:
+    """The doublet ``fitm`` as two singlets at its two lines' positions (a partner chain, the
+    upper one first), each with its share of the lines' area on its side of the centre."""
+    half = 0.5 * fitm.j_hz[0]
+    total = sum(a for _, a in lines_hz_area) or 1.0
+    upper = sum(a for f, a in lines_hz_area if f > fitm.center_hz) / total
+    low = MultipletFit("s", (), (), fitm.center_hz - half, fitm.rms_hz, 1.0 - upper)
+    return MultipletFit("s", (), (), fitm.center_hz + half, fitm.rms_hz, upper, low)
