@@ -286,6 +286,11 @@ def analyze(
     hetero = bool(elements & {"F", "P"}) or re.search(r"F(?![a-z])|P(?![a-z])", formula) is not None
     max_hh_j = None if hetero or nucleus != "1H" else 20.0
     no_hetero = nucleus == "1H" and bool(elements or formula) and not hetero  # the molecule is known
+
+    def too_wide(mult: str, js) -> bool:
+        # a doublet wider than any H-H coupling, no F or P in the molecule: not a doublet
+        return no_hetero and mult == "d" and js[0] > (max_hh_j or np.inf)
+
     max_solvent_j_hz = 3.0
     raw = []
     comp_lines = [k for k in range(len(peaks)) if peaks[k].kind == "compound" and k not in sats]
@@ -425,14 +430,13 @@ def analyze(
             # cyclosporin's formula), their shares by the lines' areas
             fitm = two_singlets(fitm, [(float(hz[k]), float(lines[k].area)) for k in g])
             center, mult, js = fitm.center_hz / mhz, "s", ()
-        elif no_hetero and fitm is not None and fitm.partner is None and mult == "d" and js[0] > (max_hh_j or np.inf):
-            # a lone doublet wider than any H-H coupling, no F or P in the molecule: not a doublet
+        elif fitm is not None and fitm.partner is None and too_wide(mult, js):
             center, mult, js = centroid, "m", ()
         parts = [(fitm, center, mult, js)]
         p2 = fitm.partner if fitm is not None else None
         while p2 is not None:
             # multiplets overlapping in one range (treepair.py): one record each, same range
-            wide = no_hetero and p2.multiplicity == "d" and p2.j_hz[0] > (max_hh_j or np.inf)  # as above
+            wide = too_wide(p2.multiplicity, p2.j_hz)
             parts.append((p2, p2.center_hz / mhz, "m" if wide else p2.multiplicity, () if wide else p2.j_hz))
             p2 = p2.partner
         if len(parts) > 1 and unit and kind == "compound" and nucleus == "1H":

@@ -124,7 +124,8 @@ _TABLE = {
     ("n-hexane", "CH3"): (0.88, 0.88, 0.86, 0.89, 0.89, 0.90, None),
     ("n-hexane", "CH2"): (1.26, 1.28, 1.25, 1.24, 1.28, 1.29, None),
     ("methanol", "CH3"): (3.49, 3.31, 3.16, 3.07, 3.28, 3.34, 3.34),
-    ("silicone grease", "CH3"): (0.07, 0.13, None, 0.29, 0.08, 0.10, None),
+    # the processing step's table (it tells grease from TMS): 0.07, 0.13, -, 0.29, 0.08, 0.10, -
+    ("silicone grease", "CH3"): tuple(SOLVENTS[k].grease_1h_ppm if k in SOLVENTS else None for k in _COLS),
     ("tetrahydrofuran", "CH2"): (1.85, 1.79, 1.76, 1.40, 1.80, 1.87, 1.88),
     ("tetrahydrofuran", "CH2O"): (3.76, 3.63, 3.60, 3.57, 3.64, 3.71, 3.74),
     ("toluene", "CH3"): (2.36, 2.32, 2.30, 2.11, 2.33, 2.32, None),

@@ -75,9 +75,8 @@ _AQUEOUS = {"D2O", "H2O+D2O"}
 #: smallest height of an internal standard line, as a fraction of the spectrum's tallest line
 MIN_STANDARD_FRACTION = 1e-3
 #: smallest share of a singlet solvent line in the summed prominence of the lines within
-#: :data:`_LOCAL_HZ` of it (a solute multiplet's partner lines lie within ~20 Hz)
+#: :data:`._reference_lines.LOCAL_HZ` of it (a solute multiplet's partner lines lie within ~20 Hz)
 _MIN_SINGLET_SHARE = 0.7
-_LOCAL_HZ = LOCAL_HZ
 #: how far (ppm) a vendor's reference line may lie from its table shift and still be kept.
 #: Accepted tables differ by up to 0.02 ppm for 1H (CHCl3 7.24-7.27, DMSO-d5 2.49-2.50,
 #: acetone-d5 2.04-2.05) and up to 0.23 ppm for 13C (CDCl3 77.0-77.23), and residual lines move
@@ -174,7 +173,7 @@ def _locate(
         c.search_ppm,
         20.0,
         sigma,
-        local_ppm=_LOCAL_HZ / frequency_mhz if frequency_mhz else 0.05,
+        local_ppm=LOCAL_HZ / frequency_mhz if frequency_mhz else 0.05,
     )
     if c.kind == "solvent" and (found is None or found.confidence < min_confidence):
         far = _find_far(axis, real, c, sigma, frequency_mhz) if frequency_mhz and nucleus == "1H" else None
@@ -190,7 +189,7 @@ def _locate(
         )
     if c.kind == "solvent" and c.lines == 1 and found.share < _MIN_SINGLET_SHARE:
         return None, (
-            f"{where} is {found.share:.2f} of the lines within {_LOCAL_HZ:g} Hz of it "
+            f"{where} is {found.share:.2f} of the lines within {LOCAL_HZ:g} Hz of it "
             f"(< {_MIN_SINGLET_SHARE:g}): a line of a solute multiplet, not the solvent singlet"
         )
     if c.lines >= 3 and frequency_mhz:
@@ -289,10 +288,18 @@ def reference(
     suppressed = _suppressed_window(m)
     rejected: list[str] = []
     candidates = _candidates(nucleus, key)
+    located: dict[_Candidate, tuple[_Found | None, str | None]] = {}
+
+    def locate(c: _Candidate) -> tuple[_Found | None, str | None]:
+        # once per candidate: the residual is looked at for the standard's check and on its own
+        if c not in located:
+            located[c] = _locate(m, real, sigma, c, mhz, tallest, suppressed, min_confidence)
+        return located[c]
+
     for c in candidates:
         if method != "auto" and c.kind != method:
             continue
-        found, why = _locate(m, real, sigma, c, mhz, tallest, suppressed, min_confidence)
+        found, why = locate(c)
         if found is None:
             rejected.append(why or "")
             continue
@@ -305,9 +312,7 @@ def reference(
         notes: list[str] = []
         if c.kind == "internal_standard" and nucleus == "1H" and method == "auto":
             residual = next((r for r in candidates if r.kind == "solvent"), None)
-            s_found = None
-            if residual is not None:
-                s_found, _ = _locate(m, real, sigma, residual, mhz, tallest, suppressed, min_confidence)
+            s_found = locate(residual)[0] if residual is not None else None
             if residual is not None and s_found is not None and s_found.confidence >= min_confidence:
                 grease, note = _standard_against_residual(c, found, residual, s_found, key)
                 if grease:
